@@ -1,0 +1,121 @@
+// `npm run bench`: component size, build time, per-query start on the wasmtime-36 runner
+// (compile + instantiate + init) and rows/s through iter-scan on a 20,000-event mock feed.
+// Benchmarks measure; they assert nothing. Results go to stdout and dist/bench.json.
+import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { startMockGitHub } from "../mock/github/server.js";
+import { distDir, repoRoot, runnerBin } from "../tools/paths.js";
+
+interface Timing {
+  compile_ms: number;
+  instantiate_ms: number;
+  init_ms: number;
+  begin_scan_ms: number;
+  iter_scan_ms: number;
+  end_scan_ms: number;
+  rows: number;
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
+};
+const round = (x: number, d = 1): number => Math.round(x * 10 ** d) / 10 ** d;
+
+function machine(): string {
+  const cpu = cpus()[0]?.model ?? "unknown CPU";
+  return `${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}, ${process.platform}/${process.arch}`;
+}
+
+function timeBuild(): number {
+  const t = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, [join(repoRoot, "bin", "tsfdw.mjs"), "build"], { stdio: ["ignore", "ignore", "inherit"] });
+  if (r.status !== 0) throw new Error("tsfdw build failed");
+  return Number(process.hrtime.bigint() - t) / 1e6;
+}
+
+/** One runner scan with --timing; resolves with its timing line and the wall time. */
+function timedScan(wasm: string, apiUrl: string, extra: readonly string[] = []): Promise<{ timing: Timing; wallMs: number; rows: number }> {
+  const args = ["scan", wasm, "--server", `api_url=${apiUrl}`, "--table", "object=events", "--column", "id:text", "--column", "type:text",
+    "--column", "actor:jsonb", "--column", "repo:jsonb", "--column", "payload:jsonb", "--column", "public:bool", "--column", "created_at:timestamp",
+    "--format", "json", "--timing", ...extra];
+  const t = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    const child = spawn(runnerBin, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let rows = 0;
+    let err = "";
+    let partial = "";
+    child.stdout.on("data", (d: Buffer) => {
+      const s = partial + d.toString("utf8");
+      const lines = s.split("\n");
+      partial = lines.pop() ?? "";
+      rows += lines.length;
+    });
+    child.stderr.on("data", (d: Buffer) => (err += d.toString("utf8")));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const wallMs = Number(process.hrtime.bigint() - t) / 1e6;
+      const line = err.split("\n").find((l) => l.startsWith('{"timing"'));
+      if (code !== 0 || !line) return reject(new Error(`runner failed (${code}): ${err.trim()}`));
+      resolve({ timing: (JSON.parse(line) as { timing: Timing }).timing, wallMs, rows });
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const fdw = JSON.parse(readFileSync(join(repoRoot, "fdw", "github-events", "fdw.json"), "utf8")) as { output?: string };
+  const wasmPath = join(distDir, fdw.output ?? "github_events_fdw.wasm");
+
+  process.stderr.write("bench: build time (3 builds)…\n");
+  const builds = [timeBuild(), timeBuild(), timeBuild()];
+  const wasm = readFileSync(wasmPath);
+
+  process.stderr.write("bench: per-query start (7 scans of a 30-event page)…\n");
+  const small = await startMockGitHub({ events: 300, rateLimit: 1_000_000 });
+  const starts: { timing: Timing; wallMs: number }[] = [];
+  try {
+    for (let i = 0; i < 7; i++) starts.push(await timedScan(wasmPath, small.url));
+  } finally {
+    await small.close();
+  }
+
+  process.stderr.write("bench: rows/s on a 20,000-event feed (3 scans)…\n");
+  const big = await startMockGitHub({ events: 20000, maxPerPage: 20000, defaultPerPage: 20000, cap: 20000, rateLimit: 1_000_000 });
+  const bigRuns: { timing: Timing; wallMs: number; rows: number }[] = [];
+  try {
+    for (let i = 0; i < 3; i++) bigRuns.push(await timedScan(wasmPath, big.url));
+  } finally {
+    await big.close();
+  }
+
+  const result = {
+    machine: machine(),
+    date: new Date().toISOString(),
+    component: { bytes: wasm.length, mb: round(wasm.length / 1e6, 3), sha256: createHash("sha256").update(wasm).digest("hex") },
+    build_ms_median: round(median(builds)),
+    per_query_start_ms: {
+      compile: round(median(starts.map((s) => s.timing.compile_ms))),
+      instantiate: round(median(starts.map((s) => s.timing.instantiate_ms)), 2),
+      init: round(median(starts.map((s) => s.timing.init_ms)), 2),
+      total_process_wall: round(median(starts.map((s) => s.wallMs))),
+    },
+    scan_20000: {
+      rows: bigRuns[0]?.rows ?? 0,
+      begin_scan_ms: round(median(bigRuns.map((r) => r.timing.begin_scan_ms))),
+      iter_scan_ms: round(median(bigRuns.map((r) => r.timing.iter_scan_ms))),
+      iter_scan_rows_per_s: Math.round(median(bigRuns.map((r) => r.timing.rows / (r.timing.iter_scan_ms / 1000)))),
+      end_to_end_rows_per_s: Math.round(median(bigRuns.map((r) => r.rows / (r.wallMs / 1000)))),
+    },
+  };
+  writeFileSync(join(distDir, "bench.json"), JSON.stringify(result, null, 2) + "\n");
+  process.stdout.write(JSON.stringify(result, null, 2) + "\n");
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,112 @@
+#!/usr/bin/env node
+// The one entry point behind `npm start`, `npm test`, `npm run build` and `npm run bench`.
+// It installs and builds whatever is missing (npm packages, the TypeScript output, the Rust
+// runner), saying what it does on the long steps, then runs the requested job. Plain JS with
+// no dependencies, because it must run before `npm ci` has.
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const [job = "help", ...args] = process.argv.slice(2);
+
+const cacheDir = process.env.TSFDW_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "tsfdw");
+const cargoTarget = process.env.CARGO_TARGET_DIR ?? join(cacheDir, "cargo-target");
+
+function say(msg) {
+  process.stderr.write(`[setup] ${msg}\n`);
+}
+
+function run(cmd, cmdArgs, opts = {}) {
+  const r = spawnSync(cmd, cmdArgs, { cwd: root, stdio: "inherit", ...opts });
+  if (r.error) {
+    say(`could not run ${cmd}: ${r.error.message}`);
+    process.exit(1);
+  }
+  return r.status ?? 1;
+}
+
+function must(cmd, cmdArgs, opts) {
+  const status = run(cmd, cmdArgs, opts);
+  if (status !== 0) {
+    say(`${cmd} ${cmdArgs.join(" ")} failed (exit ${status})`);
+    process.exit(status);
+  }
+}
+
+function checkNode() {
+  const major = Number(process.versions.node.split(".")[0]);
+  if (major < 20) {
+    say(`Node.js ${process.versions.node} is too old: tsfdw needs Node.js 20 or newer`);
+    process.exit(1);
+  }
+}
+
+// npm ci when node_modules is missing or older than the lock file.
+function ensureNodeModules() {
+  const lock = join(root, "package-lock.json");
+  const installed = join(root, "node_modules", ".package-lock.json");
+  if (existsSync(installed) && statSync(installed).mtimeMs >= statSync(lock).mtimeMs) return;
+  say("installing npm packages (npm ci)…");
+  must("npm", ["ci", "--no-audit", "--no-fund"]);
+}
+
+function compileTypeScript() {
+  say("compiling TypeScript (tsc)…");
+  must(join(root, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.json"]);
+}
+
+function ensureRunner() {
+  const probe = spawnSync("cargo", ["--version"], { encoding: "utf8" });
+  if (probe.error || probe.status !== 0) {
+    say("cargo (Rust) is not installed: install it with rustup (https://rustup.rs), then rerun");
+    process.exit(1);
+  }
+  const bin = join(cargoTarget, "release", "tsfdw-runner");
+  say(
+    existsSync(bin)
+      ? "checking the wasmtime-36 runner is up to date (cargo build --release)…"
+      : `building the wasmtime-36 runner (cargo build --release, first build takes several minutes; cache: ${cargoTarget})…`,
+  );
+  must("cargo", ["build", "--release", "--locked", "--manifest-path", "host/Cargo.toml"], {
+    env: { ...process.env, CARGO_TARGET_DIR: cargoTarget },
+  });
+}
+
+function testFiles() {
+  const dir = join(root, "out", "test");
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".test.js"))
+    .sort()
+    .map((f) => join("out", "test", f));
+}
+
+checkNode();
+switch (job) {
+  case "build":
+    ensureNodeModules();
+    compileTypeScript();
+    process.exit(run(process.execPath, [join(root, "bin", "tsfdw.mjs"), "build", ...args]));
+  case "start":
+    ensureNodeModules();
+    compileTypeScript();
+    ensureRunner();
+    process.exit(run(process.execPath, [join(root, "bin", "tsfdw.mjs"), "start", ...args]));
+  case "test": {
+    ensureNodeModules();
+    compileTypeScript();
+    ensureRunner();
+    say("running the tests (node --test)…");
+    process.exit(run(process.execPath, ["--test", ...args, ...testFiles()], { env: { ...process.env, CARGO_TARGET_DIR: cargoTarget } }));
+  }
+  case "bench":
+    ensureNodeModules();
+    compileTypeScript();
+    ensureRunner();
+    process.exit(run(process.execPath, [join(root, "out", "bench", "bench.js"), ...args]));
+  default:
+    process.stdout.write("usage: node scripts/setup.mjs build|start|test|bench [args…]\n");
+    process.exit(job === "help" ? 0 : 2);
+}
