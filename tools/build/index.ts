@@ -1,0 +1,117 @@
+// `tsfdw build [fdw-dir] [--out DIR] [--url URL] [--repo OWNER/NAME] [--release-files]`:
+// resolve → type-check → bundle → componentize → verify → report. Any failing stage stops the
+// build with a message saying what failed; a component that would not load on the Supabase host
+// (wrong imports/exports, async built-ins) is a failed build.
+import { isAbsolute, resolve } from "node:path";
+import { distDir } from "../paths.js";
+import { bundleGuest } from "./bundle.js";
+import { componentizeGuest } from "./componentize.js";
+import { formatReport, writeOutputs, type BuildOutput } from "./report.js";
+import { type FdwProject, resolveProject } from "./resolve.js";
+import { releaseUrl } from "./sql.js";
+import { typecheckGuest } from "./typecheck.js";
+import { type Verification, describeFailure, verifyComponent } from "./verify.js";
+
+export interface BuildArgs {
+  fdwDir: string;
+  outDir: string;
+  url?: string;
+  repository?: string;
+  releaseFiles: boolean;
+  typecheck: boolean;
+}
+
+export const BUILD_USAGE = `usage: tsfdw build [fdw-dir] [options]
+
+Builds the FDW in fdw-dir (default fdw/github-events, which holds fdw.json) into a Wasm component
+for the Supabase Wasm FDW host, verifies it, and prints its size, sha256 and ready SQL.
+
+options:
+  --out DIR          output directory (default dist/)
+  --url URL          fdw_package_url for the printed SQL (default: the GitHub release URL)
+  --repo OWNER/NAME  repository of the default release URL (default: $GITHUB_REPOSITORY, else fdw.json)
+  --release-files    also write DIR/checksum.txt (bare sha256 hex) and DIR/README.txt (the SQL)
+  --no-typecheck     skip the guest type-check (faster edit loops)
+`;
+
+export class UsageError extends Error {}
+
+export function parseBuildArgs(argv: readonly string[]): BuildArgs {
+  const args: BuildArgs = { fdwDir: "fdw/github-events", outDir: distDir, releaseFiles: false, typecheck: true };
+  let positional = 0;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith("--")) throw new UsageError(`${a} needs a value`);
+      return v;
+    };
+    if (a === "--out") args.outDir = value();
+    else if (a === "--url") args.url = value();
+    else if (a === "--repo") {
+      const repo = value();
+      if (!/^[\w.-]+\/[\w.-]+$/.test(repo)) throw new UsageError(`--repo must look like owner/name, got ${repo}`);
+      args.repository = repo;
+    } else if (a === "--release-files") args.releaseFiles = true;
+    else if (a === "--no-typecheck") args.typecheck = false;
+    else if (a.startsWith("-")) throw new UsageError(`unknown option ${a}`);
+    else if (positional++ === 0) args.fdwDir = a;
+    else throw new UsageError(`unexpected argument ${a}`);
+  }
+  if (!isAbsolute(args.outDir)) args.outDir = resolve(process.cwd(), args.outDir);
+  return args;
+}
+
+export interface BuildResult {
+  project: FdwProject;
+  output: BuildOutput;
+  verification: Verification;
+  jsBytes: number;
+  report: string;
+}
+
+export class VerificationError extends Error {
+  constructor(readonly verification: Verification) {
+    super(describeFailure(verification));
+  }
+}
+
+/** Runs every stage; throws (VerificationError for a bad component) on failure. */
+export async function build(args: BuildArgs, log: (msg: string) => void = () => {}): Promise<BuildResult> {
+  const started = Date.now();
+  const project = resolveProject(args.fdwDir);
+  log(`building ${project.name} ${project.version} from ${project.entry}`);
+  const typecheckMs = args.typecheck ? typecheckGuest(project.entry).ms : 0;
+  const bundle = await bundleGuest(project.entry, project);
+  const component = await componentizeGuest({ witDir: project.witDir, world: project.world, js: bundle.js });
+  const verification = verifyComponent(component.wasm);
+  if (!verification.ok) throw new VerificationError(verification);
+  const repository = args.repository ?? process.env["GITHUB_REPOSITORY"] ?? project.repository;
+  const url = args.url ?? releaseUrl(project, repository);
+  const output = writeOutputs(project, component.wasm, args.outDir, url, args.releaseFiles);
+  const report = formatReport(project, output, bundle.bytes, verification, {
+    typecheckMs,
+    bundleMs: bundle.ms,
+    componentizeMs: component.ms,
+    totalMs: Date.now() - started,
+  });
+  return { project, output, verification, jsBytes: bundle.bytes, report };
+}
+
+/** CLI entry: prints the report on stdout, failures on stderr; returns the exit code. */
+export async function runBuild(argv: readonly string[]): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    process.stdout.write(BUILD_USAGE);
+    return 0;
+  }
+  try {
+    const result = await build(parseBuildArgs(argv), (m) => process.stderr.write(`tsfdw build: ${m}\n`));
+    process.stdout.write(`${result.report}`);
+    return 0;
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`tsfdw build failed: ${message}\n`);
+    if (e instanceof UsageError) process.stderr.write(BUILD_USAGE);
+    return e instanceof UsageError ? 2 : 1;
+  }
+}

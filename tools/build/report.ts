@@ -1,0 +1,81 @@
+// Stage 6 — write the component and tell the user what was built: size, sha256 (bare lowercase
+// hex, what fdw_package_checksum expects), imports, and the ready SQL. With --release-files also
+// checksum.txt and README.txt for the release workflow.
+import { createHash } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { repoRoot } from "../paths.js";
+import type { FdwProject } from "./resolve.js";
+import { releaseSql } from "./sql.js";
+import type { Verification } from "./verify.js";
+
+/** The Supabase host compiles the component on every query: keep it small. */
+export const SIZE_BUDGET_BYTES = 1_300_000;
+
+export interface BuildOutput {
+  wasmPath: string;
+  bytes: number;
+  sha256: string;
+  url: string;
+  sql: string;
+  releaseFiles: string[];
+}
+
+export function sha256Hex(data: Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+export function formatBytes(n: number): string {
+  return n >= 1_000_000 ? `${(n / 1_000_000).toFixed(2)} MB` : `${(n / 1000).toFixed(1)} kB`;
+}
+
+export function writeOutputs(project: FdwProject, wasm: Uint8Array, outDir: string, url: string, releaseFiles: boolean): BuildOutput {
+  mkdirSync(outDir, { recursive: true });
+  const wasmPath = join(outDir, project.output);
+  writeFileSync(wasmPath, wasm);
+  const sha256 = sha256Hex(wasm);
+  const sql = releaseSql(project, { url, checksum: sha256 });
+  const written: string[] = [];
+  if (releaseFiles) {
+    const checksum = join(outDir, "checksum.txt");
+    const readme = join(outDir, "README.txt");
+    writeFileSync(checksum, sha256);
+    writeFileSync(readme, `${project.name} ${project.version}${project.description !== "" ? ` — ${project.description}` : ""}\n\n${sql}`);
+    written.push(checksum, readme);
+  }
+  return { wasmPath, bytes: wasm.byteLength, sha256, url, sql, releaseFiles: written };
+}
+
+export interface Timings {
+  typecheckMs: number;
+  bundleMs: number;
+  componentizeMs: number;
+  totalMs: number;
+}
+
+function shortImport(name: string): string {
+  return name.replace(/^supabase:wrappers\//, "");
+}
+
+export function formatReport(project: FdwProject, out: BuildOutput, jsBytes: number, v: Verification, t: Timings): string {
+  const rel = (p: string): string => {
+    const r = relative(repoRoot, p);
+    return r.startsWith("..") ? p : r;
+  };
+  const lines = [
+    `built ${project.name} ${project.version} in ${(t.totalMs / 1000).toFixed(1)} s (type-check ${t.typecheckMs} ms, bundle ${t.bundleMs} ms, componentize ${t.componentizeMs} ms)`,
+    `  bundled JS  ${jsBytes} bytes (${formatBytes(jsBytes)})`,
+    `  component   ${rel(out.wasmPath)}`,
+    `  size        ${out.bytes} bytes (${(out.bytes / 1_000_000).toFixed(2)} MB)${out.bytes > SIZE_BUDGET_BYTES ? `  WARNING: over the ${formatBytes(SIZE_BUDGET_BYTES)} budget` : ""}`,
+    `  sha256      ${out.sha256}`,
+    `  exports     ${v.exports.join(", ")}`,
+    `  imports     ${v.imports.map(shortImport).join(", ")}`,
+    `  needs       Wrappers >= ${v.minWrappers}`,
+    ...v.notes.map((n) => `  note        ${n}`),
+    ...out.releaseFiles.map((f) => `  wrote       ${rel(f)}`),
+    "",
+    "-- ready SQL (fdw_package_url: change with --url or --repo owner/name)",
+    out.sql,
+  ];
+  return lines.join("\n");
+}
