@@ -10,6 +10,9 @@ commands:
         run a scan with the wasmtime-36 runner (built on first use), e.g.
         tsfdw scan dist/github_events_fdw.wasm --server api_url=https://api.github.com \\
           --table object=events --column id:text --column type:text --limit 5
+  start [--offline] [--limit N]
+        the main job (npm start): build, then the seed's query through the runner, against
+        api.github.com when reachable, else the loopback mock
   help  show this help (also: tsfdw <command> --help)
 `;
 
@@ -18,6 +21,7 @@ type Command = (argv: readonly string[]) => Promise<number>;
 const COMMANDS: Record<string, Command> = {
   build: async (argv) => (await import("./build/index.js")).runBuild(argv),
   scan: async (argv) => (await import("./runner.js")).runRunner("scan", argv),
+  start: async (argv) => (await import("./start.js")).start(argv),
 };
 
 export async function main(argv: readonly string[]): Promise<number> {

@@ -6,6 +6,7 @@ import { isAbsolute, resolve } from "node:path";
 import { distDir } from "../paths.js";
 import { bundleGuest } from "./bundle.js";
 import { componentizeGuest } from "./componentize.js";
+import { narrowWit } from "./narrow-wit.js";
 import { formatReport, writeOutputs, type BuildOutput } from "./report.js";
 import { type FdwProject, resolveProject } from "./resolve.js";
 import { releaseUrl } from "./sql.js";
@@ -83,7 +84,14 @@ export async function build(args: BuildArgs, log: (msg: string) => void = () => 
   log(`building ${project.name} ${project.version} from ${project.entry}`);
   const typecheckMs = args.typecheck ? typecheckGuest(project.entry).ms : 0;
   const bundle = await bundleGuest(project.entry, project);
-  const component = await componentizeGuest({ witDir: project.witDir, world: project.world, js: bundle.js });
+  const wit = narrowWit(project.witDir, bundle.js);
+  if (wit.dropped.length > 0) log(`imports narrowed to what the guest uses (dropped ${wit.dropped.join(", ")})`);
+  let component: Awaited<ReturnType<typeof componentizeGuest>>;
+  try {
+    component = await componentizeGuest({ witDir: wit.witDir, world: project.world, js: bundle.js });
+  } finally {
+    wit.cleanup();
+  }
   const verification = verifyComponent(component.wasm);
   if (!verification.ok) throw new VerificationError(verification);
   const repository = args.repository ?? process.env["GITHUB_REPOSITORY"] ?? project.repository;
