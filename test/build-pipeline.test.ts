@@ -35,7 +35,7 @@ describe("tsfdw build", () => {
       "fdw_package_version '0.1.0'",
       `fdw_package_checksum '${sha}'`,
       "api_url 'https://api.github.com'",
-      "create schema if not exists github;",
+      "create schema github;",
       "create foreign table github.events (",
       "  created_at timestamp\n)",
       "object 'events'",

@@ -35,7 +35,7 @@ export function releaseSql(project: FdwProject, inputs: SqlInputs): string {
     "create extension if not exists wrappers with schema extensions;",
     "create foreign data wrapper wasm_wrapper\n  handler wasm_fdw_handler\n  validator wasm_fdw_validator;",
     `create server ${sql.server}\n  foreign data wrapper wasm_wrapper\n  options (\n${optionList(server, "    ")}\n  );`,
-    `create schema if not exists ${sql.schema};`,
+    `create schema ${sql.schema};`,
     ...sql.tables.map((t) => {
       const cols = t.columns.map(([n, ty]) => `  ${n} ${ty}`).join(",\n");
       const opts = Object.entries(t.options);
