@@ -1,0 +1,55 @@
+//! # tsfdw-host
+//!
+//! A Supabase-Wrappers-compatible host for Wasm foreign data wrappers: it loads components
+//! exporting `supabase:wrappers/routines@0.1.0` (v1) or `@0.2.0` (v2) on wasmtime 36
+//! (synchronous component model, no WASI) and provides the `http`, `jwt`, `stats`, `time`,
+//! `types` and `utils` host interfaces of both versions, following the behavioural contract
+//! in `shared/design/supabase-host-contract.md`.
+//!
+//! Postgres-specific parts sit behind traits ([`Reporter`], [`SecretStore`], [`SettingStore`],
+//! [`StatsStore`]) so a pgrx extension can reuse the host.
+//!
+//! ```no_run
+//! use tsfdw_host::*;
+//! # fn main() -> tsfdw_host::Result<()> {
+//! let engine = FdwEngine::new()?;
+//! let component = engine.compile(&std::fs::read("fdw.wasm").unwrap_or_default())?;
+//! let mut inst = FdwInstance::new(&engine, &component, Options::new(), HostConfig::default())?;
+//! inst.begin_scan(ScanSpec {
+//!     columns: vec![Column::new("id", 1, PgType::Int8)],
+//!     ..Default::default()
+//! })?;
+//! while let Some(row) = inst.iter_scan()? {
+//!     println!("{row:?}");
+//! }
+//! inst.end_scan()?;
+//! # Ok(()) }
+//! ```
+
+mod bindings;
+mod engine;
+mod error;
+pub mod eval;
+pub mod format;
+pub mod hostfns;
+pub mod http;
+mod package;
+pub mod services;
+mod state;
+mod types;
+
+pub use engine::{check_host_version, validate_cells, FdwEngine, FdwInstance, HostConfig, HOST_VERSION};
+pub use error::{ErrorKind, FdwError, Result};
+pub use http::{HttpConfig, HttpMethod, HttpRequest, HttpResponse};
+pub use package::{cache_file_name, default_cache_dir, read_local, sha256_hex, PackageSpec};
+pub use services::{
+    MemoryReporter, MemorySecretStore, MemorySettings, MemoryStats, Metric, ReportLevel, Reporter, SecretStore,
+    SettingStore, StatsRecord, StatsStore, StderrReporter,
+};
+pub use types::{
+    Cell, Column, ImportForeignSchemaStmt, ImportSchemaType, Limit, ModifyRow, Options, OptionsKind, Param, PgType,
+    Qual, RoutinesVersion, ScanSpec, Sort, TypeOid, Value, FSERVER_OID_KEY, FTABLE_OID_KEY,
+};
+
+/// The wasmtime version this host is built on (re-exported so callers use the same types).
+pub use wasmtime;
