@@ -98,6 +98,10 @@ switch (job) {
     ensureNodeModules();
     compileTypeScript();
     ensureRunner();
+    say("running the Rust host's unit tests (cargo test --release)…");
+    must("cargo", ["test", "--release", "--locked", "--manifest-path", "host/Cargo.toml"], {
+      env: { ...process.env, CARGO_TARGET_DIR: cargoTarget },
+    });
     say("running the tests (node --test)…");
     process.exit(run(process.execPath, ["--test", ...args, ...testFiles()], { env: { ...process.env, CARGO_TARGET_DIR: cargoTarget } }));
   }
