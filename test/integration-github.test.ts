@@ -106,6 +106,21 @@ describe("github events FDW on wasmtime 36, against the mock GitHub API", () => 
     assert.deepEqual(rows(await scan(["object=events"], ["--where", `type <> '${type}'`])), nonMatching);
   });
 
+  test("re-scan replays the rows from the first one without a second request", async () => {
+    mock.resetLog();
+    const page = mock.feed("/events").slice(0, 15).map(expectedRow);
+    assert.deepEqual(rows(await scan(["object=events"], ["--rescan"])), [...page, ...page]);
+    assert.equal(mock.requests.length, 1);
+  });
+
+  test("plain EXPLAIN (end-scan without begin-scan) succeeds without a request", async () => {
+    mock.resetLog();
+    const r = await scan(["object=events"], ["--explain"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, "");
+    assert.equal(mock.requests.length, 0);
+  });
+
   test("columns by name: org (absent key → NULL), id as bigint, created_at as timestamptz", async () => {
     const page = mock.feed("/events").slice(0, 15);
     const got = rows(await scan(["object=events"], [], ["id:int8", "org:jsonb", "no_such_key:text", "created_at:timestamptz"]));

@@ -99,6 +99,13 @@ struct ScanArgs {
     /// Print phase timings as one JSON line on stderr.
     #[arg(long)]
     timing: bool,
+    /// After the scan, call re-scan and scan again, as Postgres does for the inner side of a
+    /// nested loop; the rows of both passes are output.
+    #[arg(long, conflicts_with = "explain")]
+    rescan: bool,
+    /// Like a plain EXPLAIN: init, then end-scan without begin-scan; no rows.
+    #[arg(long)]
+    explain: bool,
 }
 
 #[derive(Args, Debug)]
@@ -351,35 +358,21 @@ fn scan_inner(
     let limit_hint = a.limit.map(|count| Limit { count, offset: a.offset.unwrap_or(0) });
     let spec = ScanSpec { table_options, columns: columns.clone(), quals, sorts: Vec::new(), limit: limit_hint };
 
+    if a.explain {
+        return Ok(inst.end_scan()?);
+    }
+
     let t = Instant::now();
     inst.begin_scan(spec)?;
     let begin_scan = t.elapsed();
 
-    // Like Postgres: pull rows, re-check every WHERE condition, skip OFFSET, stop once LIMIT is reached.
-    let offset = a.offset.unwrap_or(0) as usize;
-    let wanted = a.limit.map(|l| offset.saturating_add(l as usize));
-    let mut matched: usize = 0;
-    let mut produced: usize = 0;
-    let mut rows: Vec<Vec<Option<Cell>>> = Vec::new();
     let t = Instant::now();
-    while wanted.is_none_or(|w| matched < w) {
-        let Some(row) = inst.iter_scan()? else { break };
-        produced += 1;
-        let mut keep = true;
-        for c in &conditions {
-            let ok = tsfdw_host::eval::qual_matches(&c.qual, row[c.column].as_ref())
-                .map_err(|e| Failure::Other(format!("re-checking --where \"{}\": {e}", c.text)))?;
-            if !ok {
-                keep = false;
-                break;
-            }
-        }
-        if keep {
-            matched += 1;
-            if matched > offset {
-                rows.push(row);
-            }
-        }
+    let (mut rows, mut produced) = pull(a, &mut inst, &conditions)?;
+    if a.rescan {
+        inst.re_scan()?;
+        let (again, n) = pull(a, &mut inst, &conditions)?;
+        rows.extend(again);
+        produced += n;
     }
     let iter_scan = t.elapsed();
 
@@ -411,6 +404,36 @@ fn scan_inner(
         );
     }
     Ok(())
+}
+
+/// Like Postgres: pull rows, re-check every WHERE condition, skip OFFSET, stop once LIMIT is
+/// reached. Returns the output rows and how many rows the guest produced.
+fn pull(a: &ScanArgs, inst: &mut FdwInstance, conditions: &[filter::Condition]) -> Outcome<(Vec<Vec<Option<Cell>>>, usize)> {
+    let offset = a.offset.unwrap_or(0) as usize;
+    let wanted = a.limit.map(|l| offset.saturating_add(l as usize));
+    let mut matched: usize = 0;
+    let mut produced: usize = 0;
+    let mut rows: Vec<Vec<Option<Cell>>> = Vec::new();
+    while wanted.is_none_or(|w| matched < w) {
+        let Some(row) = inst.iter_scan()? else { break };
+        produced += 1;
+        let mut keep = true;
+        for c in conditions {
+            let ok = tsfdw_host::eval::qual_matches(&c.qual, row[c.column].as_ref())
+                .map_err(|e| Failure::Other(format!("re-checking --where \"{}\": {e}", c.text)))?;
+            if !ok {
+                keep = false;
+                break;
+            }
+        }
+        if keep {
+            matched += 1;
+            if matched > offset {
+                rows.push(row);
+            }
+        }
+    }
+    Ok((rows, produced))
 }
 
 /// Table options and columns for modify commands, with the rowid column checked like Supabase.

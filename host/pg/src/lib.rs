@@ -1,0 +1,46 @@
+//! `tsfdw`: a Postgres extension that hosts Wasm foreign data wrappers the way Supabase
+//! Wrappers' Wasm FDW does (`wasm_fdw_handler`, `wasm_fdw_validator`, `wasm_fdw_meta()`,
+//! host version `0.1.5`), built on the `supabase-wrappers` framework for the Postgres side
+//! and on `tsfdw-host` (the same host library the runner uses) for everything Wasm.
+//!
+//! ```sql
+//! create extension tsfdw;
+//! create foreign data wrapper wasm_wrapper handler wasm_fdw_handler validator wasm_fdw_validator;
+//! ```
+
+use pgrx::prelude::*;
+
+pg_module_magic!();
+
+// Same table as Supabase's `wrappers` extension creates (contract §2.5), so guests' stats
+// calls land somewhere inspectable.
+extension_sql!(
+    r#"
+CREATE TABLE wrappers_fdw_stats (
+  fdw_name          text NOT NULL PRIMARY KEY,
+  create_times      bigint NULL,
+  rows_in           bigint NULL,
+  rows_out          bigint NULL,
+  bytes_in          bigint NULL,
+  bytes_out         bigint NULL,
+  metadata          jsonb NULL,
+  created_at        timestamptz NOT NULL DEFAULT timezone('utc'::text, now()),
+  updated_at        timestamptz NOT NULL DEFAULT timezone('utc'::text, now())
+);
+COMMENT ON TABLE wrappers_fdw_stats IS 'Wasm FDW statistics (same shape as Supabase Wrappers)';
+"#,
+    name = "bootstrap",
+    bootstrap
+);
+
+mod convert;
+mod loader;
+mod pgservices;
+mod wasm_fdw;
+
+/// `select tsfdw_cache_info()` — what the per-backend compile cache holds (for tests and
+/// troubleshooting): `{"engine": "...", "in_memory": n, "compiled_dir": "...", "hits": n, "misses": n}`.
+#[pg_extern]
+fn tsfdw_cache_info() -> pgrx::JsonB {
+    pgrx::JsonB(loader::cache_info())
+}

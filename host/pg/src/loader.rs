@@ -1,0 +1,163 @@
+//! Package loading with a compile cache.
+//!
+//! Supabase compiles the component on every FDW instance (≈1 s for a QuickJS guest on this
+//! machine). Here compiled components are cached per backend in memory, and across backends
+//! on disk (wasmtime `Component::serialize`), keyed by the sha256 of the `.wasm` bytes and
+//! the engine's compatibility hash. Downloads (http/https, sha256-verified, cached) are done
+//! by `tsfdw-host`'s loader; the download cache is per role, as on Supabase.
+
+use std::cell::RefCell;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::path::PathBuf;
+use std::rc::Rc;
+use tsfdw_host::wasmtime::component::Component;
+use tsfdw_host::{FdwEngine, FdwError, PackageSpec, Result};
+
+struct Cache {
+    engine: Rc<FdwEngine>,
+    engine_key: String,
+    components: HashMap<String, Component>,
+    hits: u64,
+    misses: u64,
+    disk_hits: u64,
+}
+
+thread_local! {
+    static CACHE: RefCell<Option<Cache>> = const { RefCell::new(None) };
+}
+
+fn with_cache<T>(f: impl FnOnce(&mut Cache) -> Result<T>) -> Result<T> {
+    CACHE.with(|c| {
+        let mut slot = c.borrow_mut();
+        if slot.is_none() {
+            let engine = FdwEngine::new()?;
+            let mut h = DefaultHasher::new();
+            engine.wasmtime_engine().precompile_compatibility_hash().hash(&mut h);
+            let engine_key = format!("{:016x}", h.finish());
+            *slot = Some(Cache {
+                engine: Rc::new(engine),
+                engine_key,
+                components: HashMap::new(),
+                hits: 0,
+                misses: 0,
+                disk_hits: 0,
+            });
+        }
+        f(slot.as_mut().expect("cache initialised"))
+    })
+}
+
+/// The backend's engine (created on first use).
+pub fn engine() -> Result<Rc<FdwEngine>> {
+    with_cache(|c| Ok(c.engine.clone()))
+}
+
+/// `$XDG_CACHE_HOME/tsfdw` or `$HOME/.cache/tsfdw` of the Postgres OS user.
+fn cache_root() -> Option<PathBuf> {
+    tsfdw_host::default_cache_dir().and_then(|p| p.parent().map(|p| p.to_path_buf()))
+}
+
+fn compiled_dir() -> Option<PathBuf> {
+    cache_root().map(|r| r.join("compiled"))
+}
+
+/// Download cache for the current role (Supabase keys its cache by role OID too).
+fn download_dir() -> Option<PathBuf> {
+    // SAFETY: GetUserId only reads backend-global state.
+    let role = unsafe { pgrx::pg_sys::GetUserId() }.to_u32();
+    cache_root().map(|r| r.join("packages").join(role.to_string()))
+}
+
+/// Where `tsfdw-host`'s loader keeps a download (same key as its `load_package_with_cache`).
+fn cache_file_path(dir: &std::path::Path, spec: &PackageSpec) -> Option<PathBuf> {
+    let url = url::Url::parse(&spec.url).ok()?;
+    Some(dir.join(tsfdw_host::cache_file_name(url.as_str(), &spec.name, &spec.version)))
+}
+
+fn compile_cached(c: &mut Cache, bytes: &[u8]) -> Result<Component> {
+    let sha = tsfdw_host::sha256_hex(bytes);
+    if let Some(comp) = c.components.get(&sha) {
+        c.hits += 1;
+        return Ok(comp.clone());
+    }
+    let file = compiled_dir().map(|d| d.join(format!("{sha}-{}.cwasm", c.engine_key)));
+    if let Some(path) = &file {
+        if let Ok(ser) = std::fs::read(path) {
+            // SAFETY: the file was written by `serialize_component` of an engine with the same
+            // compatibility hash (it is part of the name); wasmtime re-checks compatibility.
+            if let Ok(comp) = unsafe { c.engine.deserialize_component(&ser) } {
+                c.disk_hits += 1;
+                c.components.insert(sha, comp.clone());
+                return Ok(comp);
+            }
+            let _ = std::fs::remove_file(path);
+        }
+    }
+    c.misses += 1;
+    let comp = c.engine.compile(bytes)?;
+    store(c, &sha, file, &comp);
+    Ok(comp)
+}
+
+fn store(c: &mut Cache, sha: &str, file: Option<PathBuf>, comp: &Component) {
+    if let Some(path) = file {
+        if let Ok(ser) = c.engine.serialize_component(comp) {
+            if let Some(dir) = path.parent() {
+                let _ = std::fs::create_dir_all(dir);
+            }
+            let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+            if std::fs::write(&tmp, &ser).is_ok() && std::fs::rename(&tmp, &path).is_err() {
+                let _ = std::fs::remove_file(&tmp);
+            }
+        }
+    }
+    c.components.insert(sha.to_string(), comp.clone());
+}
+
+/// Load (and compile, through the cache) the component named by the server options.
+pub fn load(spec: &PackageSpec) -> Result<Component> {
+    with_cache(|c| {
+        if spec.is_local() {
+            let bytes = tsfdw_host::read_local(&spec.url)?;
+            return compile_cached(c, &bytes);
+        }
+        if spec.url.starts_with("warg://") || spec.url.starts_with("wargs://") {
+            return c.engine.load_package_with_cache(spec, None);
+        }
+        let dir = download_dir().ok_or_else(|| FdwError::package("no cache directory found"))?;
+        // a file in the download cache is used without re-verification, as on Supabase
+        let cached = cache_file_path(&dir, spec);
+        if let Some(path) = &cached {
+            if let Ok(bytes) = std::fs::read(path) {
+                if let Ok(comp) = compile_cached(c, &bytes) {
+                    return Ok(comp);
+                }
+            }
+        }
+        // download + sha256 check + cache write + compile, by tsfdw-host
+        let comp = c.engine.load_package_with_cache(spec, Some(&dir))?;
+        c.misses += 1;
+        if let Some(bytes) = cached.as_ref().and_then(|p| std::fs::read(p).ok()) {
+            let sha = tsfdw_host::sha256_hex(&bytes);
+            let file = compiled_dir().map(|d| d.join(format!("{sha}-{}.cwasm", c.engine_key)));
+            store(c, &sha, file, &comp);
+        }
+        Ok(comp)
+    })
+}
+
+pub fn cache_info() -> serde_json::Value {
+    let r = with_cache(|c| {
+        Ok(serde_json::json!({
+            "engine": c.engine_key,
+            "in_memory": c.components.len(),
+            "hits": c.hits,
+            "disk_hits": c.disk_hits,
+            "misses": c.misses,
+            "compiled_dir": compiled_dir().map(|p| p.display().to_string()),
+        }))
+    });
+    r.unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }))
+}

@@ -1,0 +1,202 @@
+//! `WasmFdw`: the `supabase-wrappers` `ForeignDataWrapper` whose every Wasm-side action is
+//! delegated to `tsfdw_host::FdwInstance` (contract §4). The `#[wrappers_fdw]` macro creates
+//! `wasm_fdw_handler()`, `wasm_fdw_validator(text[], oid)` and `wasm_fdw_meta()`.
+
+use pgrx::pg_sys;
+use pgrx::pg_sys::panic::ErrorReport;
+use pgrx::prelude::PgSqlErrorCode;
+use std::collections::HashMap;
+use std::sync::Arc;
+use supabase_wrappers::prelude::*;
+use tsfdw_host as th;
+
+use crate::convert;
+use crate::loader;
+use crate::pgservices::{PgReporter, PgSettings, PgStats, PgVault};
+
+#[derive(thiserror::Error, Debug)]
+pub enum WasmFdwError {
+    #[error("{0}")]
+    Host(th::FdwError),
+
+    #[error("{0}")]
+    Options(#[from] OptionsError),
+
+    /// A value that cannot cross the Postgres ↔ guest boundary (a host panic on Supabase).
+    #[error("{0}")]
+    Convert(String),
+}
+
+impl From<th::FdwError> for WasmFdwError {
+    fn from(e: th::FdwError) -> Self {
+        WasmFdwError::Host(e)
+    }
+}
+
+impl From<WasmFdwError> for ErrorReport {
+    fn from(value: WasmFdwError) -> Self {
+        let message = value.to_string();
+        match value {
+            WasmFdwError::Host(e) => {
+                let code = match e.kind() {
+                    th::ErrorKind::Host if e.message().starts_with("target column number not match") => {
+                        PgSqlErrorCode::ERRCODE_FDW_INVALID_COLUMN_NUMBER
+                    }
+                    // host panics on Supabase surface as internal errors (contract §4.6)
+                    th::ErrorKind::Host => PgSqlErrorCode::ERRCODE_INTERNAL_ERROR,
+                    _ => PgSqlErrorCode::ERRCODE_FDW_ERROR,
+                };
+                let report = ErrorReport::new(code, message, "");
+                match (e.kind(), e.detail()) {
+                    (th::ErrorKind::Reported, _) => report.set_detail("Wrappers"),
+                    (_, Some(detail)) if !detail.is_empty() => report.set_detail(detail.to_string()),
+                    _ => report,
+                }
+            }
+            WasmFdwError::Options(e) => e.into(),
+            WasmFdwError::Convert(_) => ErrorReport::new(PgSqlErrorCode::ERRCODE_INTERNAL_ERROR, message, ""),
+        }
+    }
+}
+
+type WasmFdwResult<T> = Result<T, WasmFdwError>;
+
+#[wrappers_fdw(
+    version = "0.1.5",
+    author = "tsfdw",
+    website = "https://github.com/supabase/wrappers/tree/main/wrappers/src/fdw/wasm_fdw",
+    error_type = "WasmFdwError"
+)]
+pub(crate) struct WasmFdw {
+    inst: th::FdwInstance,
+    /// target columns of the current scan (to name the row's cells)
+    columns: Vec<th::Column>,
+}
+
+impl ForeignDataWrapper<WasmFdwError> for WasmFdw {
+    fn new(server: ForeignServer) -> WasmFdwResult<Self> {
+        let url = require_option("fdw_package_url", &server.options)?;
+        let name = require_option("fdw_package_name", &server.options)?;
+        let version = require_option("fdw_package_version", &server.options)?;
+        let spec = th::PackageSpec {
+            url: url.to_string(),
+            name: name.to_string(),
+            version: version.to_string(),
+            checksum: server.options.get("fdw_package_checksum").cloned(),
+        };
+        let component = loader::load(&spec)?;
+        let engine = loader::engine()?;
+        let config = th::HostConfig {
+            reporter: Arc::new(PgReporter),
+            secrets: Arc::new(PgVault),
+            settings: Arc::new(PgSettings),
+            stats: Arc::new(PgStats),
+            fserver_oid: server.server_oid.to_u32(),
+            // the framework always passes the real `wrappers.ftable_oid` in the table options
+            ftable_oid: 0,
+            ..th::HostConfig::default()
+        };
+        let inst = th::FdwInstance::new(&engine, &component, convert::options_in(&server.options), config)?;
+        Ok(WasmFdw {
+            inst,
+            columns: Vec::new(),
+        })
+    }
+
+    fn begin_scan(
+        &mut self,
+        quals: &[Qual],
+        columns: &[Column],
+        sorts: &[Sort],
+        limit: &Option<Limit>,
+        options: &HashMap<String, String>,
+    ) -> WasmFdwResult<()> {
+        self.columns = columns.iter().map(convert::column_in).collect();
+        let spec = th::ScanSpec {
+            table_options: convert::options_in(options),
+            columns: self.columns.clone(),
+            quals: quals.iter().filter_map(convert::qual_in).collect(),
+            sorts: sorts.iter().map(convert::sort_in).collect(),
+            limit: limit.as_ref().map(convert::limit_in),
+        };
+        Ok(self.inst.begin_scan(spec)?)
+    }
+
+    fn iter_scan(&mut self, row: &mut Row) -> WasmFdwResult<Option<()>> {
+        match self.inst.iter_scan()? {
+            None => Ok(None),
+            Some(cells) => {
+                row.clear();
+                for (col, cell) in self.columns.iter().zip(cells) {
+                    let cell = match cell {
+                        Some(c) => Some(
+                            convert::cell_out(c)
+                                .map_err(|e| WasmFdwError::Convert(format!("{e} (column `{}`)", col.name)))?,
+                        ),
+                        None => None,
+                    };
+                    row.push(&col.name, cell);
+                }
+                Ok(Some(()))
+            }
+        }
+    }
+
+    fn re_scan(&mut self) -> WasmFdwResult<()> {
+        Ok(self.inst.re_scan()?)
+    }
+
+    fn end_scan(&mut self) -> WasmFdwResult<()> {
+        Ok(self.inst.end_scan()?)
+    }
+
+    fn begin_modify(&mut self, options: &HashMap<String, String>) -> WasmFdwResult<()> {
+        Ok(self.inst.begin_modify(convert::options_in(options))?)
+    }
+
+    fn insert(&mut self, src: &Row) -> WasmFdwResult<()> {
+        let row = convert::row_in(src).map_err(WasmFdwError::Convert)?;
+        Ok(self.inst.insert(&row)?)
+    }
+
+    fn update(&mut self, rowid: &Cell, new_row: &Row) -> WasmFdwResult<()> {
+        let id = convert::cell_in(rowid).map_err(|e| WasmFdwError::Convert(format!("{e} (rowid)")))?;
+        let row = convert::row_in(new_row).map_err(WasmFdwError::Convert)?;
+        Ok(self.inst.update(&id, &row)?)
+    }
+
+    fn delete(&mut self, rowid: &Cell) -> WasmFdwResult<()> {
+        let id = convert::cell_in(rowid).map_err(|e| WasmFdwError::Convert(format!("{e} (rowid)")))?;
+        Ok(self.inst.delete(&id)?)
+    }
+
+    fn end_modify(&mut self) -> WasmFdwResult<()> {
+        Ok(self.inst.end_modify()?)
+    }
+
+    fn import_foreign_schema(&mut self, stmt: ImportForeignSchemaStmt) -> WasmFdwResult<Vec<String>> {
+        let th_stmt = convert::import_stmt_in(&stmt);
+        Ok(self
+            .inst
+            .import_foreign_schema(&th_stmt, convert::options_in(&stmt.options))?)
+    }
+
+    /// Presence checks only, exactly as Supabase (contract §5.1).
+    fn validator(options: Vec<Option<String>>, catalog: Option<pg_sys::Oid>) -> WasmFdwResult<()> {
+        if let Some(oid) = catalog {
+            if oid == FOREIGN_SERVER_RELATION_ID {
+                check_options_contain(&options, "fdw_package_url")?;
+                check_options_contain(&options, "fdw_package_name")?;
+                check_options_contain(&options, "fdw_package_version")?;
+                let is_local = options
+                    .iter()
+                    .flatten()
+                    .any(|o| o.starts_with("fdw_package_url=file://"));
+                if !is_local {
+                    check_options_contain(&options, "fdw_package_checksum")?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
