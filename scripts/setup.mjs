@@ -75,6 +75,12 @@ function ensureRunner() {
   });
 }
 
+// Debian's Postgres 15, cargo-pgrx and the tsfdw extension (tools/pg/install.ts; cached, as root).
+function ensurePostgresHost() {
+  say("checking the local Postgres host (Postgres 15 + the tsfdw extension; the first setup takes many minutes)…");
+  must(process.execPath, [join(root, "out", "tools", "pg", "cli.js"), "setup"]);
+}
+
 function testFiles() {
   const dir = join(root, "out", "test");
   return readdirSync(dir)
@@ -93,11 +99,13 @@ switch (job) {
     ensureNodeModules();
     compileTypeScript();
     ensureRunner();
+    if (!args.includes("--runner")) ensurePostgresHost();
     process.exit(run(process.execPath, [join(root, "bin", "tsfdw.mjs"), "start", ...args]));
   case "test": {
     ensureNodeModules();
     compileTypeScript();
     ensureRunner();
+    ensurePostgresHost();
     say("running the Rust host's unit tests (cargo test --release)…");
     must("cargo", ["test", "--release", "--locked", "--manifest-path", "host/Cargo.toml"], {
       env: { ...process.env, CARGO_TARGET_DIR: cargoTarget },
@@ -109,6 +117,7 @@ switch (job) {
     ensureNodeModules();
     compileTypeScript();
     ensureRunner();
+    ensurePostgresHost();
     process.exit(run(process.execPath, [join(root, "out", "bench", "bench.js"), ...args]));
   default:
     process.stdout.write("usage: node scripts/setup.mjs build|start|test|bench [args…]\n");

@@ -1,30 +1,37 @@
-// `npm start`: build the GitHub events FDW, then run the seed's query through the wasmtime-36
-// runner: id, type, actor login, repo name and created_at of 5 events. Reads api.github.com when
-// it is reachable; otherwise (or with --offline) the loopback mock, and says so.
+// `npm start`: build the GitHub events FDW and run the seed's SQL, verbatim but for the package
+// URL, in a throwaway Postgres 15 with the tsfdw extension (the Supabase host's behaviour on the
+// same wasmtime 36): create the wrapper, server, schema and foreign table, then the seed's query,
+// printed as psql prints it. Reads api.github.com when it is reachable; otherwise (or with
+// --offline) the loopback mock, and says so. `--runner` skips Postgres and scans through the
+// wasmtime-36 runner instead.
 import { spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { startMockGitHub } from "../mock/github/server.js";
 import { distDir, repoRoot, runnerBin } from "./paths.js";
+import { startThrowawayPostgres } from "./pg/cluster.js";
+import { SUPABASE_PRELUDE, SUPABASE_SETTINGS, seedSql, sqlLiteral } from "./pg/seed.js";
 import { formatPsqlTable, type TableValue } from "./psql-table.js";
 
 const GITHUB = "https://api.github.com";
 
 interface StartOptions {
   offline: boolean;
+  runner: boolean;
   limit: number;
 }
 
 function parseArgs(argv: readonly string[]): StartOptions {
-  const opts: StartOptions = { offline: false, limit: 5 };
+  const opts: StartOptions = { offline: false, runner: false, limit: 5 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--offline") opts.offline = true;
+    else if (a === "--runner") opts.runner = true;
     else if (a === "--limit") {
       const n = Number(argv[++i]);
       if (!Number.isInteger(n) || n < 1) throw new Error("--limit needs a positive integer");
       opts.limit = n;
-    } else throw new Error(`unknown option ${a} (usage: tsfdw start [--offline] [--limit N])`);
+    } else throw new Error(`unknown option ${a} (usage: tsfdw start [--offline] [--runner [--limit N]])`);
   }
   return opts;
 }
@@ -47,8 +54,26 @@ function buildFdw(): string {
   return join(distDir, fdw.output ?? "github_events_fdw.wasm");
 }
 
+/** The seed's SQL in a throwaway Postgres; returns psql's output of the seed query. */
+async function viaPostgres(wasm: string, apiUrl: string | undefined): Promise<string> {
+  process.stderr.write("starting a throwaway Postgres 15 (tsfdw extension)…\n");
+  const pg = await startThrowawayPostgres({ settings: SUPABASE_SETTINGS });
+  try {
+    const seed = seedSql(`file://${pg.copyIn(wasm)}`);
+    // Offline, the server still gets the seed's api_url verbatim; a separate statement then points it at the mock.
+    const redirect = apiUrl === undefined ? "" : `alter server example_server options (set api_url ${sqlLiteral(apiUrl)});\n`;
+    const setup = await pg.psql(SUPABASE_PRELUDE + seed.setup + redirect);
+    if (setup.code !== 0) throw new Error(`the seed's SQL failed:\n${setup.stderr.trim()}`);
+    const query = await pg.psql(seed.query, { tuplesOnly: false });
+    if (query.code !== 0) throw new Error(`the seed's query failed:\n${query.stderr.trim()}`);
+    return `${seed.query.trim()}\n\n${query.stdout}`;
+  } finally {
+    await pg.stop();
+  }
+}
+
 /** Runs the runner asynchronously: the mock answers from this same process. */
-function scan(wasm: string, apiUrl: string, limit: number): Promise<Record<string, unknown>[]> {
+function viaRunner(wasm: string, apiUrl: string, limit: number): Promise<string> {
   const args = [
     "scan", wasm,
     "--server", `api_url=${apiUrl}`,
@@ -66,7 +91,12 @@ function scan(wasm: string, apiUrl: string, limit: number): Promise<Record<strin
     child.on("error", reject);
     child.on("close", (code) => {
       if (code !== 0) return reject(new Error(err.trim() || `runner exited with ${code}`));
-      resolve(out.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as Record<string, unknown>));
+      const rows = out.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as Record<string, unknown>);
+      const table = rows.map((r) => [field(r, "id"), field(r, "type"), field(r["actor"], "login"), field(r["repo"], "name"), timestamp(field(r, "created_at"))]);
+      resolve(
+        `select id, type, actor->>'login' as login, repo->>'name' as repo, created_at from github.events limit ${limit};\n\n` +
+          formatPsqlTable(["id", "type", "login", "repo", "created_at"], table),
+      );
     });
   });
 }
@@ -77,25 +107,28 @@ function field(obj: unknown, key: string): TableValue {
   return typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? v : null;
 }
 
+const timestamp = (v: TableValue): TableValue => (typeof v === "string" ? v.replace("T", " ") : v);
+
 export async function start(argv: readonly string[]): Promise<number> {
   const opts = parseArgs(argv);
-  const wasm = buildFdw();
-  let apiUrl = GITHUB;
   let mock: Awaited<ReturnType<typeof startMockGitHub>> | undefined;
-  if (opts.offline || !(await githubReachable())) {
-    mock = await startMockGitHub();
-    apiUrl = mock.url;
-    process.stdout.write(
-      `${opts.offline ? "offline mode" : "api.github.com is not reachable"}: reading the local mock GitHub API at ${apiUrl} (generated events, not GitHub's)\n\n`,
-    );
-  } else {
-    process.stdout.write(`reading live events from ${GITHUB}\n\n`);
-  }
   try {
-    const rows = await scan(wasm, apiUrl, opts.limit);
-    const table = rows.map((r) => [field(r, "id"), field(r, "type"), field(r.actor, "login"), field(r.repo, "name"), field(r, "created_at")]);
-    process.stdout.write(`select id, type, actor->>'login' as login, repo->>'name' as repo, created_at from github.events limit ${opts.limit};\n\n`);
-    process.stdout.write(formatPsqlTable(["id", "type", "login", "repo", "created_at"], table.map((r) => r.map((v, i) => (i === 4 && typeof v === "string" ? v.replace("T", " ") : v)))));
+    const wasm = buildFdw();
+    if (opts.offline || !(await githubReachable())) {
+      mock = await startMockGitHub();
+      process.stdout.write(
+        `${opts.offline ? "offline mode" : "api.github.com is not reachable"}: reading the local mock GitHub API at ${mock.url} (generated events, not GitHub's)\n`,
+      );
+    } else {
+      process.stdout.write(`reading live events from ${GITHUB}\n`);
+    }
+    if (opts.runner) {
+      process.stdout.write("through the wasmtime-36 runner (no Postgres)\n\n");
+      process.stdout.write(await viaRunner(wasm, mock?.url ?? GITHUB, opts.limit));
+    } else {
+      process.stdout.write("running the seed's SQL (examples/seed.sql) in a throwaway Postgres 15 with the tsfdw extension\n\n");
+      process.stdout.write(await viaPostgres(wasm, mock?.url));
+    }
     return 0;
   } catch (e) {
     process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
