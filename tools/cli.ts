@@ -10,9 +10,10 @@ commands:
         run a scan with the wasmtime-36 runner (built on first use), e.g.
         tsfdw scan dist/github_events_fdw.wasm --server api_url=https://api.github.com \\
           --table object=events --column id:text --column type:text --limit 5
-  start [--offline] [--limit N]
-        the main job (npm start): build, then the seed's query through the runner, against
-        api.github.com when reachable, else the loopback mock
+  start [--offline] [--psql | --runner [--limit N]]
+        the main job (npm start): build, then the seed's SQL in a throwaway Postgres 15 with the
+        tsfdw extension (--psql: then an interactive psql there; --runner: through the runner,
+        no Postgres), against api.github.com when reachable, else the loopback mock
   help  show this help (also: tsfdw <command> --help)
 `;
 

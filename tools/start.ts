@@ -2,14 +2,15 @@
 // URL, in a throwaway Postgres 15 with the tsfdw extension (the Supabase host's behaviour on the
 // same wasmtime 36): create the wrapper, server, schema and foreign table, then the seed's query,
 // printed as psql prints it. Reads api.github.com when it is reachable; otherwise (or with
-// --offline) the loopback mock, and says so. `--runner` skips Postgres and scans through the
-// wasmtime-36 runner instead.
+// --offline) the loopback mock, and says so. `--psql` then opens psql on that database;
+// `--runner` skips Postgres and scans through the wasmtime-36 runner instead.
 import { spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { startMockGitHub } from "../mock/github/server.js";
 import { distDir, repoRoot, runnerBin } from "./paths.js";
 import { startThrowawayPostgres } from "./pg/cluster.js";
+import { PG_BINDIR } from "./pg/install.js";
 import { SUPABASE_PRELUDE, SUPABASE_SETTINGS, seedSql, sqlLiteral } from "./pg/seed.js";
 import { formatPsqlTable, type TableValue } from "./psql-table.js";
 
@@ -18,21 +19,24 @@ const GITHUB = "https://api.github.com";
 interface StartOptions {
   offline: boolean;
   runner: boolean;
+  psql: boolean;
   limit: number;
 }
 
 function parseArgs(argv: readonly string[]): StartOptions {
-  const opts: StartOptions = { offline: false, runner: false, limit: 5 };
+  const opts: StartOptions = { offline: false, runner: false, psql: false, limit: 5 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--offline") opts.offline = true;
     else if (a === "--runner") opts.runner = true;
+    else if (a === "--psql") opts.psql = true;
     else if (a === "--limit") {
       const n = Number(argv[++i]);
       if (!Number.isInteger(n) || n < 1) throw new Error("--limit needs a positive integer");
       opts.limit = n;
-    } else throw new Error(`unknown option ${a} (usage: tsfdw start [--offline] [--runner [--limit N]])`);
+    } else throw new Error(`unknown option ${a} (usage: tsfdw start [--offline] [--psql | --runner [--limit N]])`);
   }
+  if (opts.psql && opts.runner) throw new Error("--psql and --runner exclude each other");
   return opts;
 }
 
@@ -54,8 +58,11 @@ function buildFdw(): string {
   return join(distDir, fdw.output ?? "github_events_fdw.wasm");
 }
 
-/** The seed's SQL in a throwaway Postgres; returns psql's output of the seed query. */
-async function viaPostgres(wasm: string, apiUrl: string | undefined): Promise<string> {
+/**
+ * The seed's SQL in a throwaway Postgres; returns psql's output of the seed query. With
+ * `interactive`, then hands the terminal to psql in that database until the user quits.
+ */
+async function viaPostgres(wasm: string, apiUrl: string | undefined, interactive = false): Promise<string> {
   process.stderr.write("starting a throwaway Postgres 15 (tsfdw extension)…\n");
   const pg = await startThrowawayPostgres({ settings: SUPABASE_SETTINGS });
   try {
@@ -64,6 +71,15 @@ async function viaPostgres(wasm: string, apiUrl: string | undefined): Promise<st
     const redirect = apiUrl === undefined ? "" : `alter server example_server options (set api_url ${sqlLiteral(apiUrl)});\n`;
     const setup = await pg.psql(SUPABASE_PRELUDE + seed.setup + redirect);
     if (setup.code !== 0) throw new Error(`the seed's SQL failed:\n${setup.stderr.trim()}`);
+    if (interactive) {
+      process.stdout.write(`psql on the throwaway database (github.events is ready; \\q quits and removes it)\n`);
+      await new Promise<void>((resolve, reject) => {
+        const child = spawn(join(PG_BINDIR, "psql"), ["-X", "-h", "127.0.0.1", "-p", String(pg.port), "-U", "postgres"], { stdio: "inherit" });
+        child.on("error", reject);
+        child.on("close", () => resolve());
+      });
+      return "";
+    }
     const query = await pg.psql(seed.query, { tuplesOnly: false });
     if (query.code !== 0) throw new Error(`the seed's query failed:\n${query.stderr.trim()}`);
     return `${seed.query.trim()}\n\n${query.stdout}`;
@@ -127,7 +143,7 @@ export async function start(argv: readonly string[]): Promise<number> {
       process.stdout.write(await viaRunner(wasm, mock?.url ?? GITHUB, opts.limit));
     } else {
       process.stdout.write("running the seed's SQL (examples/seed.sql) in a throwaway Postgres 15 with the tsfdw extension\n\n");
-      process.stdout.write(await viaPostgres(wasm, mock?.url));
+      process.stdout.write(await viaPostgres(wasm, mock?.url, opts.psql));
     }
     return 0;
   } catch (e) {
