@@ -131,6 +131,7 @@ pub(crate) mod conv_v1 {
         Ok(match v {
             Value::Cell(c) => wt::Value::Cell(cell_out(c)?),
             Value::Array(cs) => wt::Value::Array(cs.iter().map(cell_out).collect::<Result<_, _>>()?),
+            Value::Unsupported { reason, .. } => return Err(HostTrap::host(reason.clone())),
         })
     }
 
@@ -207,6 +208,7 @@ pub(crate) mod conv_v2 {
         Ok(match v {
             Value::Cell(c) => wt::Value::Cell(cell_out(c)?),
             Value::Array(cs) => wt::Value::Array(cs.iter().map(cell_out).collect::<Result<_, _>>()?),
+            Value::Unsupported { reason, .. } => return Err(HostTrap::host(reason.clone())),
         })
     }
 
@@ -397,7 +399,7 @@ macro_rules! impl_host_traits {
                 }
 
                 fn value(&mut self, this: Resource<types::Qual>) -> Result<types::Value> {
-                    let r = self.qual_value(this.rep()).and_then(|v| conv::value_out(&v));
+                    let r = self.qual_by_rep(this.rep()).and_then(|q| conv::value_out(&q.value));
                     self.lift(r)
                 }
 
@@ -632,4 +634,27 @@ pub(crate) fn add_to_linker(linker: &mut wasmtime::component::Linker<HostState>)
     v1::Wrappers::add_to_linker::<HostState, HasSelf<HostState>>(linker, |s| s)?;
     v2::Wrappers::add_to_linker::<HostState, HasSelf<HostState>>(linker, |s| s)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorKind;
+
+    #[test]
+    fn unsupported_qual_value_is_a_host_error() {
+        let v = Value::Unsupported {
+            reason: "convert cell failed: values of type time cannot be passed to a Wasm FDW".into(),
+            text: "'12:00:00'".into(),
+        };
+        for t in [conv_v1::value_out(&v).err(), conv_v2::value_out(&v).err()] {
+            let t = t.map(crate::error::FdwError::from);
+            assert_eq!(t.as_ref().map(|e| e.kind()), Some(ErrorKind::Host));
+            assert_eq!(
+                t.map(|e| e.to_string()).as_deref(),
+                Some("convert cell failed: values of type time cannot be passed to a Wasm FDW")
+            );
+        }
+        assert!(conv_v2::value_out(&Value::Cell(Cell::I32(1))).is_ok());
+    }
 }

@@ -7,11 +7,13 @@ use crate::services::{
     MemorySecretStore, MemorySettings, MemoryStats, Reporter, SecretStore, SettingStore, StatsStore, StderrReporter,
 };
 use crate::state::{HostState, RowBuf, Services, CONTEXT_REP, ROW_REP};
+use crate::timing::{CompileSource, IterSpan, Timings};
 use crate::types::{
     Cell, ImportForeignSchemaStmt, ModifyRow, Options, PgType, RoutinesVersion, ScanSpec, FSERVER_OID_KEY,
     FTABLE_OID_KEY,
 };
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 use wasmtime::component::{Component, Linker, Resource};
 use wasmtime::{Config, Engine, Store};
 
@@ -164,6 +166,8 @@ pub struct FdwInstance {
     failed: Option<FdwError>,
     fserver_oid: u32,
     ftable_oid: u32,
+    /// The open `iter-scan` span of the current scan pass (see [`Timings::iter_scan`]).
+    iter_span: IterSpan,
 }
 
 impl FdwInstance {
@@ -190,6 +194,7 @@ impl FdwInstance {
             stats: config.stats,
             http: HttpClient::new(config.http),
         };
+        let started = Instant::now();
         let mut store = Store::new(&engine.engine, HostState::new(server_options, services));
         let (guest, version) = match v1::Wrappers::instantiate(&mut store, component, &engine.linker) {
             Ok(b) => (Guest::V1(b), RoutinesVersion::V1),
@@ -207,6 +212,7 @@ impl FdwInstance {
                 }
             },
         };
+        store.data_mut().timings.instantiate = started.elapsed();
         Ok(FdwInstance {
             store,
             guest,
@@ -214,6 +220,7 @@ impl FdwInstance {
             failed: None,
             fserver_oid,
             ftable_oid,
+            iter_span: IterSpan::default(),
         })
     }
 
@@ -230,6 +237,32 @@ impl FdwInstance {
     /// The server options the instance was created with.
     pub fn server_options(&self) -> &Options {
         &self.store.data().server_options
+    }
+
+    /// The phase timings so far (an `iter-scan` pass still running counts up to now).
+    pub fn timings(&self) -> Timings {
+        let mut t = self.store.data().timings;
+        t.iter_scan += self.iter_span.running();
+        t
+    }
+
+    /// Record how long getting the compiled component took and where it came from (the
+    /// instance cannot see that; the caller measures it).
+    pub fn record_compile(&mut self, source: CompileSource, elapsed: Duration) {
+        let t = &mut self.store.data_mut().timings;
+        t.compile = elapsed;
+        t.compile_source = source;
+    }
+
+    /// Add the time since `started` to one phase of the timings.
+    fn add_time(&mut self, started: Instant, phase: fn(&mut Timings) -> &mut Duration) {
+        *phase(&mut self.store.data_mut().timings) += started.elapsed();
+    }
+
+    /// End the current `iter-scan` pass, if one is running.
+    fn close_iter_span(&mut self) {
+        let st = self.store.data_mut();
+        self.iter_span.close(&mut st.timings.iter_scan);
     }
 
     fn guard(&self) -> Result<()> {
@@ -273,7 +306,9 @@ impl FdwInstance {
     /// Call `host-version-requirement` only.
     pub fn host_version_requirement(&mut self) -> Result<String> {
         self.guard()?;
+        let t = Instant::now();
         let r = with_routines!(self, |r, store, _c| r.call_host_version_requirement(store));
+        self.add_time(t, |tm| &mut tm.instantiate);
         self.finish(r.map(Ok))
     }
 
@@ -295,7 +330,9 @@ impl FdwInstance {
             st.import_options.clear();
             st.clear_scan();
         }
+        let t = Instant::now();
         let r = with_routines!(self, |r, store, _c| r.call_init(store, ctx()));
+        self.add_time(t, |tm| &mut tm.init);
         self.finish(r)
     }
 
@@ -308,6 +345,7 @@ impl FdwInstance {
     /// Store the scan's table options, columns, quals, sorts and limit, then call `begin-scan`.
     pub fn begin_scan(&mut self, spec: ScanSpec) -> Result<()> {
         self.guard()?;
+        self.close_iter_span();
         let table_options = self.with_oids(spec.table_options);
         {
             let st = self.store.data_mut();
@@ -318,7 +356,9 @@ impl FdwInstance {
             st.limit = spec.limit;
             st.row.clear();
         }
+        let t = Instant::now();
         let r = with_routines!(self, |r, store, _c| r.call_begin_scan(store, ctx()));
+        self.add_time(t, |tm| &mut tm.begin_scan);
         self.finish(r)
     }
 
@@ -326,49 +366,75 @@ impl FdwInstance {
     /// type-checked) or `None` at the end of data.
     pub fn iter_scan(&mut self) -> Result<Option<Vec<Option<Cell>>>> {
         self.guard()?;
+        self.iter_span.enter();
         self.store.data_mut().row.clear();
         let r = with_routines!(self, |r, store, _c| r.call_iter_scan(store, ctx(), row_handle()));
-        let produced = self.finish(r)?;
-        let row = std::mem::take(&mut self.store.data_mut().row);
-        match produced {
-            None => Ok(None),
-            Some(_) => match validate_row(&self.store.data().columns, &row) {
-                Ok(()) => Ok(Some(row.cells)),
-                Err(e) => Err(self.fail(e)),
-            },
+        let res = self.finish(r).and_then(|produced| {
+            let row = std::mem::take(&mut self.store.data_mut().row);
+            match produced {
+                None => Ok(None),
+                Some(_) => match validate_row(&self.store.data().columns, &row) {
+                    Ok(()) => Ok(Some(row.cells)),
+                    Err(e) => Err(self.fail(e)),
+                },
+            }
+        });
+        match &res {
+            Ok(Some(_)) => self.store.data_mut().timings.rows += 1,
+            Ok(None) | Err(_) => self.close_iter_span(),
         }
+        res
     }
 
     /// Call `re-scan`.
     pub fn re_scan(&mut self) -> Result<()> {
         self.guard()?;
+        self.close_iter_span();
         self.store.data_mut().row.clear();
+        let t = Instant::now();
         let r = with_routines!(self, |r, store, _c| r.call_re_scan(store, ctx()));
+        self.add_time(t, |tm| &mut tm.iter_scan);
         self.finish(r)
     }
 
     /// Call `end-scan` (also valid without `begin-scan`, as for a plain EXPLAIN), then clear
     /// the scan state.
+    ///
+    /// Unlike every other routine, a guest `err` from `end-scan` is returned **without** making
+    /// the instance unusable. That is what lets a re-scan with changed parameters work: the
+    /// Supabase framework then calls `end-scan`, ignores its error and calls `begin-scan` on the
+    /// same instance (contract §4.2), so `begin-scan` must still reach the guest. The guest
+    /// returned normally, so its state is consistent. When `end-scan` ends the statement, the
+    /// caller reports the error and drops the instance, so nothing else changes. A trap, a host
+    /// error or `report-error` inside `end-scan` (the guest was unwound mid-call) still makes
+    /// the instance unusable.
     pub fn end_scan(&mut self) -> Result<()> {
         self.guard()?;
+        self.close_iter_span();
+        let t = Instant::now();
         let r = with_routines!(self, |r, store, _c| r.call_end_scan(store, ctx()));
-        let res = self.finish(r);
+        self.add_time(t, |tm| &mut tm.end_scan);
+        let res = match r {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(msg)) => Err(FdwError::guest(msg)),
+            Err(e) => {
+                let e = self.classify(e);
+                Err(self.fail(e))
+            }
+        };
         let st = self.store.data_mut();
         st.clear_scan();
         st.table_options.clear();
         res
     }
 
-    /// The rescan variant used when a parameter changed: `end-scan` (a guest `err` is
-    /// ignored, as on Supabase) followed by `begin-scan` with the new spec.
+    /// The rescan variant used when a parameter changed, as the Supabase framework does it:
+    /// `end-scan` (a guest `err` is ignored) followed by `begin-scan` with the new spec. A trap
+    /// in `end-scan` is returned (the instance is unusable then).
     pub fn restart_scan(&mut self, spec: ScanSpec) -> Result<()> {
-        self.guard()?;
-        let r = with_routines!(self, |r, store, _c| r.call_end_scan(store, ctx()));
-        match r {
-            Ok(_) => {}
-            Err(e) => {
-                let e = self.classify(e);
-                return Err(self.fail(e));
+        if let Err(e) = self.end_scan() {
+            if !self.is_usable() {
+                return Err(e);
             }
         }
         self.begin_scan(spec)
@@ -481,7 +547,7 @@ pub fn validate_row(columns: &[crate::types::Column], row: &RowBuf) -> Result<()
 /// See [`validate_row`].
 pub fn validate_cells(columns: &[crate::types::Column], cells: &[Option<Cell>]) -> Result<()> {
     if cells.len() != columns.len() {
-        return Err(FdwError::host(format!(
+        return Err(FdwError::new(ErrorKind::CellCount, format!(
             "target column number not match: the guest pushed {} cell(s) for {} target column(s)",
             cells.len(),
             columns.len()
@@ -554,6 +620,7 @@ mod tests {
         assert!(validate_cells(&cols, &[Some(Cell::I32(1)), Some(Cell::Json("{}".into())), None]).is_ok());
         let e = validate_cells(&cols, &[Some(Cell::I32(1))]).unwrap_err();
         assert!(e.to_string().starts_with("target column number not match"), "{e}");
+        assert_eq!(e.kind(), ErrorKind::CellCount);
         let e = validate_cells(&cols, &[None, None, None, None]).unwrap_err();
         assert!(e.to_string().starts_with("target column number not match"), "{e}");
         let e = validate_cells(&cols, &[Some(Cell::I64(1)), None, None]).unwrap_err();

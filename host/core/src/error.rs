@@ -28,6 +28,10 @@ pub enum ErrorKind {
     Unusable,
     /// Invalid arguments passed to the host API. Display: `<msg>`.
     Usage,
+    /// The guest pushed a wrong number of cells for the scan's target columns (strict row check,
+    /// or `row.push` beyond the last column). Display: `<msg>`, which starts with
+    /// `target column number not match` (SQLSTATE HV008 on Postgres).
+    CellCount,
 }
 
 /// The host's error: a kind, a message and an optional detail (e.g. a wasm backtrace or the
@@ -119,7 +123,8 @@ impl fmt::Display for FdwError {
             | ErrorKind::Host
             | ErrorKind::InvalidComponent
             | ErrorKind::Unusable
-            | ErrorKind::Usage => f.write_str(&self.message),
+            | ErrorKind::Usage
+            | ErrorKind::CellCount => f.write_str(&self.message),
         }
     }
 }
@@ -144,6 +149,10 @@ impl HostTrap {
 
     pub(crate) fn reported(msg: impl Into<String>) -> Self {
         HostTrap { kind: ErrorKind::Reported, message: msg.into() }
+    }
+
+    pub(crate) fn cell_count(msg: impl Into<String>) -> Self {
+        HostTrap { kind: ErrorKind::CellCount, message: msg.into() }
     }
 }
 

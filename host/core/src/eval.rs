@@ -166,6 +166,7 @@ pub fn qual_matches(q: &Qual, cell: Option<&Cell>) -> Result<bool, String> {
             None => Ok(false),
             Some(c) => apply_operator(op, c, v),
         },
+        (_, Value::Unsupported { reason, .. }) => Err(reason.clone()),
         (op, Value::Array(items)) => {
             let Some(c) = cell else { return Ok(false) };
             if q.use_or {

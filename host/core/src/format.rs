@@ -254,7 +254,9 @@ pub fn deparse_qual(q: &Qual) -> Result<String, String> {
                 }
                 Ok(parts.join(" or "))
             }
-            Value::Cell(_) => Err("internal error: entered unreachable code: qual with use_or on a single value".into()),
+            Value::Cell(_) | Value::Unsupported { .. } => {
+                Err("internal error: entered unreachable code: qual with use_or on a single value".into())
+            }
         };
     }
     match &q.value {
@@ -266,6 +268,12 @@ pub fn deparse_qual(q: &Qual) -> Result<String, String> {
             "~~" => format!("{} like {}", q.field, cell_to_string(Some(cell))?),
             "!~~" => format!("{} not like {}", q.field, cell_to_string(Some(cell))?),
             op => format!("{} {} {}", q.field, op, cell_to_string(Some(cell))?),
+        }),
+        // rendered by the front end that could not convert it (Supabase deparses the Postgres value)
+        Value::Unsupported { text, .. } => Ok(match q.operator.as_str() {
+            "~~" => format!("{} like {text}", q.field),
+            "!~~" => format!("{} not like {text}", q.field),
+            op => format!("{} {op} {text}", q.field),
         }),
         Value::Array(_) => Err(format!(
             "internal error: entered unreachable code: cannot deparse array qual on `{}` with use_or = false (NOT IN / <> ALL)",
@@ -460,6 +468,10 @@ mod tests {
             "id = 1 or id = 2"
         );
         assert!(deparse_qual(&q("<>", Value::Array(vec![Cell::I32(1)]), false)).is_err());
+        let tm = || Value::Unsupported { reason: "convert cell failed: time".into(), text: "'12:00:00'".into() };
+        assert_eq!(deparse_qual(&q("<", tm(), false)).unwrap(), "id < '12:00:00'");
+        assert_eq!(deparse_qual(&q("~~", tm(), false)).unwrap(), "id like '12:00:00'");
+        assert!(deparse_qual(&q("=", tm(), true)).is_err());
         let s = Sort { field: "name".into(), field_no: 2, reversed: true, nulls_first: true, collate: Some("C".into()) };
         assert_eq!(deparse_sort(&s), "name desc nulls first");
         assert_eq!(deparse_sort_with_collate(&s), "name desc nulls first collate C");

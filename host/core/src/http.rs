@@ -147,6 +147,13 @@ pub fn backoff_delay(base: Duration, n: u32) -> Duration {
     Duration::from_secs_f64((nominal * jitter()).min(1800.0))
 }
 
+/// What a client sent and received (for [`crate::Timings`]).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Traffic {
+    pub(crate) requests: u64,
+    pub(crate) bytes: u64,
+}
+
 /// A blocking HTTP client with Supabase's behaviour.
 #[derive(Debug, Clone)]
 pub struct HttpClient {
@@ -177,7 +184,8 @@ impl HttpClient {
 
     /// Perform a request. The outer `Err` is a host error (invalid header name/value) that
     /// aborts the guest call; the inner `Err` is the transport failure text returned to the guest.
-    pub(crate) fn send(&self, req: &HttpRequest) -> Result<Result<HttpResponse, String>, HostTrap> {
+    /// Every attempt sent is added to `traffic.requests`, the returned body to `traffic.bytes`.
+    pub(crate) fn send(&self, req: &HttpRequest, traffic: &mut Traffic) -> Result<Result<HttpResponse, String>, HostTrap> {
         let headers = build_header_map(&req.headers).map_err(HostTrap::host)?;
         let url = match url::Url::parse(&req.url) {
             Ok(u) => u,
@@ -203,6 +211,7 @@ impl HttpClient {
                 Ok(r) => r,
                 Err(e) => return Ok(Err(format!("builder error for url ({url}): {e}"))),
             };
+            traffic.requests += 1;
             let transient = match &result {
                 Ok(resp) => is_transient_status(resp.status().as_u16()),
                 Err(e) => is_transient_error(e),
@@ -228,6 +237,7 @@ impl HttpClient {
                 Ok(b) => b,
                 Err(e) => return Ok(Err(format!("error decoding response body: {e}"))),
             };
+            traffic.bytes += body.len() as u64;
             return Ok(Ok(HttpResponse {
                 url: final_url,
                 status_code,

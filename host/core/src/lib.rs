@@ -36,16 +36,20 @@ pub mod http;
 mod package;
 pub mod services;
 mod state;
+mod timing;
 mod types;
 
 pub use engine::{check_host_version, validate_cells, FdwEngine, FdwInstance, HostConfig, HOST_VERSION};
 pub use error::{ErrorKind, FdwError, Result};
 pub use http::{HttpConfig, HttpMethod, HttpRequest, HttpResponse};
-pub use package::{cache_file_name, default_cache_dir, read_local, sha256_hex, PackageSpec};
+pub use package::{
+    cache_file_name, default_cache_dir, fetch_package, fetch_package_with, read_local, sha256_hex, PackageSpec,
+};
 pub use services::{
     MemoryReporter, MemorySecretStore, MemorySettings, MemoryStats, Metric, ReportLevel, Reporter, SecretStore,
     SettingStore, StatsRecord, StatsStore, StderrReporter,
 };
+pub use timing::{CompileSource, Timings};
 pub use types::{
     Cell, Column, ImportForeignSchemaStmt, ImportSchemaType, Limit, ModifyRow, Options, OptionsKind, Param, PgType,
     Qual, RoutinesVersion, ScanSpec, Sort, TypeOid, Value, FSERVER_OID_KEY, FTABLE_OID_KEY,

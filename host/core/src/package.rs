@@ -87,6 +87,56 @@ fn download(url: &str) -> Result<Vec<u8>> {
         .map_err(|e| FdwError::package("failed to read component data").with_detail(format!("{e}")))
 }
 
+/// Fetch a package's `.wasm` bytes without compiling them: a local file (`file://` or a bare
+/// path: no checksum, no cache), or an http(s) download through the cache in `cache_dir`
+/// (a cached file is used as-is, as on Supabase; a download is sha256-verified against
+/// `spec.checksum` and written to the cache). Errors as [`FdwEngine::load_package_with_cache`].
+pub fn fetch_package(spec: &PackageSpec, cache_dir: Option<&Path>) -> Result<Vec<u8>> {
+    fetch_package_with(spec, cache_dir, Ok)
+}
+
+/// [`fetch_package`] with the caller's use of the bytes (e.g. compiling them) inside the cache
+/// protocol (contract §5.4): when `accept` fails on a cached file, the file is deleted and the
+/// package downloaded again; when it fails on a fresh download, the file is deleted and the
+/// error returned. For a local file `accept`'s error is returned as is.
+pub fn fetch_package_with<T>(
+    spec: &PackageSpec,
+    cache_dir: Option<&Path>,
+    mut accept: impl FnMut(Vec<u8>) -> Result<T>,
+) -> Result<T> {
+    if spec.is_local() {
+        return accept(read_local(&spec.url)?);
+    }
+    if spec.url.starts_with("warg://") || spec.url.starts_with("wargs://") {
+        return Err(FdwError::package("warg registries are not supported by this host"));
+    }
+    let url =
+        url::Url::parse(&spec.url).map_err(|e| FdwError::package(format!("invalid URL '{}': {e}", spec.url)))?;
+    let dir = cache_dir.ok_or_else(|| FdwError::package("no cache directory found"))?;
+    let path = dir.join(cache_file_name(url.as_str(), &spec.name, &spec.version));
+    if path.exists() {
+        if let Ok(bytes) = std::fs::read(&path) {
+            if let Ok(v) = accept(bytes) {
+                return Ok(v);
+            }
+        }
+        let _ = std::fs::remove_file(&path);
+    }
+    let checksum = spec
+        .checksum
+        .as_deref()
+        .ok_or_else(|| FdwError::package("package checksum must be specified for remote downloads"))?;
+    let bytes = download(url.as_str())?;
+    if sha256_hex(&bytes) != checksum {
+        return Err(FdwError::package("component verification failed"));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| FdwError::package("cache access error").with_detail(e.to_string()))?;
+    std::fs::write(&path, &bytes).map_err(|e| FdwError::package("cache write error").with_detail(e.to_string()))?;
+    accept(bytes).inspect_err(|_| {
+        let _ = std::fs::remove_file(&path);
+    })
+}
+
 impl FdwEngine {
     /// Load and compile a package with the default cache directory.
     pub fn load_package(&self, spec: &PackageSpec) -> Result<Component> {
@@ -94,45 +144,11 @@ impl FdwEngine {
     }
 
     /// Load and compile a package. For http(s) URLs the cache in `cache_dir` is consulted
-    /// first (a cached file is not re-verified, as on Supabase); on a miss the file is
-    /// downloaded, its sha256 checked against `spec.checksum`, written to the cache and compiled.
+    /// first (a cached file is not re-verified, as on Supabase; one that does not compile is
+    /// deleted and downloaded again); on a miss the file is downloaded, its sha256 checked
+    /// against `spec.checksum`, written to the cache and compiled.
     pub fn load_package_with_cache(&self, spec: &PackageSpec, cache_dir: Option<&Path>) -> Result<Component> {
-        if spec.is_local() {
-            let bytes = read_local(&spec.url)?;
-            return self.compile(&bytes);
-        }
-        if spec.url.starts_with("warg://") || spec.url.starts_with("wargs://") {
-            return Err(FdwError::package("warg registries are not supported by this host"));
-        }
-        let url = url::Url::parse(&spec.url)
-            .map_err(|e| FdwError::package(format!("invalid URL '{}': {e}", spec.url)))?;
-        let dir = cache_dir.ok_or_else(|| FdwError::package("no cache directory found"))?;
-        let path = dir.join(cache_file_name(url.as_str(), &spec.name, &spec.version));
-        if path.exists() {
-            if let Ok(bytes) = std::fs::read(&path) {
-                if let Ok(c) = self.compile(&bytes) {
-                    return Ok(c);
-                }
-            }
-            let _ = std::fs::remove_file(&path);
-        }
-        let checksum = spec
-            .checksum
-            .as_deref()
-            .ok_or_else(|| FdwError::package("package checksum must be specified for remote downloads"))?;
-        let bytes = download(url.as_str())?;
-        if sha256_hex(&bytes) != checksum {
-            return Err(FdwError::package("component verification failed"));
-        }
-        std::fs::create_dir_all(dir).map_err(|e| FdwError::package("cache access error").with_detail(e.to_string()))?;
-        std::fs::write(&path, &bytes).map_err(|e| FdwError::package("cache write error").with_detail(e.to_string()))?;
-        match self.compile(&bytes) {
-            Ok(c) => Ok(c),
-            Err(e) => {
-                let _ = std::fs::remove_file(&path);
-                Err(e)
-            }
-        }
+        fetch_package_with(spec, cache_dir, |bytes| self.compile(&bytes))
     }
 }
 
@@ -161,6 +177,117 @@ mod tests {
         assert!(s.is_local());
         assert!(PackageSpec { url: "/tmp/x.wasm".into(), ..Default::default() }.is_local());
         assert!(!PackageSpec { url: "https://h/x.wasm".into(), ..Default::default() }.is_local());
+    }
+
+    /// A fresh empty directory under the system temp dir.
+    fn temp_dir(tag: &str) -> PathBuf {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static N: AtomicU32 = AtomicU32::new(0);
+        let d = std::env::temp_dir().join(format!(
+            "tsfdw-host-test-{}-{tag}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    /// Serve `responses` (status, body) to successive connections on 127.0.0.1; returns the base URL.
+    fn serve(responses: Vec<(u16, &'static [u8])>) -> String {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        std::thread::spawn(move || {
+            for (status, body) in responses {
+                let Ok((mut conn, _)) = listener.accept() else { return };
+                let mut req = Vec::new();
+                let mut buf = [0u8; 1024];
+                while !req.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match conn.read(&mut buf) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => req.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let head = format!("HTTP/1.1 {status} X\r\ncontent-length: {}\r\nconnection: close\r\n\r\n", body.len());
+                let _ = conn.write_all(head.as_bytes()).and_then(|()| conn.write_all(body));
+            }
+        });
+        format!("http://{addr}")
+    }
+
+    fn http_spec(url: &str, checksum: Option<&str>) -> PackageSpec {
+        PackageSpec { url: url.into(), name: "t:p".into(), version: "1.0.0".into(), checksum: checksum.map(str::to_string) }
+    }
+
+    #[test]
+    fn fetch_local() {
+        let dir = temp_dir("local");
+        let f = dir.join("x.wasm");
+        std::fs::write(&f, b"bytes").unwrap();
+        let spec = PackageSpec { url: format!("file://{}", f.display()), ..Default::default() };
+        assert_eq!(fetch_package(&spec, None).unwrap(), b"bytes");
+        let bare = PackageSpec { url: f.display().to_string(), ..Default::default() };
+        assert_eq!(fetch_package(&bare, None).unwrap(), b"bytes");
+        let missing = PackageSpec { url: format!("file://{}", dir.join("nope.wasm").display()), ..Default::default() };
+        assert_eq!(fetch_package(&missing, None).unwrap_err().to_string(), "invalid WebAssembly component");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn fetch_errors_before_download() {
+        let spec = http_spec("https://example.invalid/x.wasm", Some("00"));
+        assert_eq!(fetch_package(&spec, None).unwrap_err().to_string(), "guest fdw error: no cache directory found");
+        let bad = http_spec("http://[::1/x.wasm", None);
+        assert!(fetch_package(&bad, Some(Path::new("/tmp"))).unwrap_err().to_string().starts_with("guest fdw error: invalid URL"));
+        let warg = http_spec("warg://r/x", None);
+        assert_eq!(fetch_package(&warg, None).unwrap_err().kind(), crate::ErrorKind::Package);
+    }
+
+    #[test]
+    fn fetch_uses_and_evicts_the_cache() {
+        let dir = temp_dir("cache");
+        // nothing listens on port 9: a download attempt would fail differently
+        let spec = http_spec("http://127.0.0.1:9/x.wasm", None);
+        let cached = dir.join(cache_file_name("http://127.0.0.1:9/x.wasm", "t:p", "1.0.0"));
+        std::fs::write(&cached, b"cached").unwrap();
+        // a hit is used as-is: no checksum needed, no download
+        assert_eq!(fetch_package(&spec, Some(&dir)).unwrap(), b"cached");
+        // a hit the caller rejects is deleted, then downloaded again (which needs the checksum)
+        let e = fetch_package_with(&spec, Some(&dir), |_| Err::<(), _>(FdwError::invalid_component("no"))).unwrap_err();
+        assert_eq!(e.to_string(), "guest fdw error: package checksum must be specified for remote downloads");
+        assert!(!cached.exists());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn fetch_downloads_verifies_and_caches() {
+        let dir = temp_dir("download");
+        let body: &'static [u8] = b"component bytes";
+        let sum = sha256_hex(body);
+        let base = serve(vec![(200, body), (200, body), (200, body), (404, b"")]);
+        let url = format!("{base}/pkg.wasm");
+        let cached = dir.join(cache_file_name(&url, "t:p", "1.0.0"));
+
+        let e = fetch_package(&http_spec(&url, Some("deadbeef")), Some(&dir)).unwrap_err();
+        assert_eq!(e.to_string(), "guest fdw error: component verification failed");
+        assert!(!cached.exists());
+
+        // a fresh download the caller rejects is not kept
+        let e = fetch_package_with(&http_spec(&url, Some(&sum)), Some(&dir), |_| {
+            Err::<(), _>(FdwError::invalid_component("not a component"))
+        })
+        .unwrap_err();
+        assert_eq!(e.to_string(), "invalid WebAssembly component");
+        assert!(!cached.exists());
+
+        assert_eq!(fetch_package(&http_spec(&url, Some(&sum)), Some(&dir)).unwrap(), body);
+        assert_eq!(std::fs::read(&cached).unwrap(), body);
+        std::fs::remove_file(&cached).unwrap();
+
+        let e = fetch_package(&http_spec(&url, Some(&sum)), Some(&dir)).unwrap_err();
+        assert_eq!(e.to_string(), "guest fdw error: component download failed - server error");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

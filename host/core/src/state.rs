@@ -3,10 +3,12 @@
 
 use crate::error::HostTrap;
 use crate::format;
-use crate::http::{HttpClient, HttpRequest, HttpResponse};
+use crate::http::{HttpClient, HttpRequest, HttpResponse, Traffic};
 use crate::services::{Metric, ReportLevel, Reporter, SecretStore, SettingStore, StatsStore};
-use crate::types::{Cell, Column, Limit, Options, OptionsKind, Qual, Sort, TypeOid, Value};
+use crate::timing::Timings;
+use crate::types::{Cell, Column, Limit, Options, OptionsKind, Qual, Sort, TypeOid};
 use std::sync::Arc;
+use std::time::Instant;
 
 /// Resource handle representations (observed in the Supabase host).
 pub(crate) const CONTEXT_REP: u32 = 1000;
@@ -56,6 +58,8 @@ pub(crate) struct HostState {
     pub(crate) services: Services,
     /// The last host-raised trap (to classify the error when the guest call returns).
     pub(crate) trap: Option<HostTrap>,
+    /// Phase timings; the http part is recorded here, the rest by `FdwInstance`.
+    pub(crate) timings: Timings,
 }
 
 pub(crate) type HostResult<T> = Result<T, HostTrap>;
@@ -73,6 +77,7 @@ impl HostState {
             limit: None,
             services,
             trap: None,
+            timings: Timings::default(),
         }
     }
 
@@ -190,10 +195,6 @@ impl HostState {
             .ok_or_else(|| HostTrap::host(format!("qual handle {rep} does not refer to a current qual")))
     }
 
-    pub(crate) fn qual_value(&self, rep: u32) -> HostResult<Value> {
-        Ok(self.qual_by_rep(rep)?.value.clone())
-    }
-
     pub(crate) fn qual_deparse(&self, rep: u32) -> HostResult<String> {
         format::deparse_qual(self.qual_by_rep(rep)?).map_err(HostTrap::host)
     }
@@ -245,7 +246,7 @@ impl HostState {
                 self.row.cells.push(cell);
                 Ok(())
             }
-            None => Err(HostTrap::host(format!(
+            None => Err(HostTrap::cell_count(format!(
                 "target column number not match: the guest pushed more cells than the {} target column(s)",
                 self.columns.len()
             ))),
@@ -301,7 +302,14 @@ impl HostState {
 
     // ---- http ----
 
-    pub(crate) fn http_send(&self, req: &HttpRequest) -> HostResult<Result<HttpResponse, String>> {
-        self.services.http.send(req)
+    pub(crate) fn http_send(&mut self, req: &HttpRequest) -> HostResult<Result<HttpResponse, String>> {
+        let t = Instant::now();
+        let mut traffic = Traffic::default();
+        let r = self.services.http.send(req, &mut traffic);
+        let tm = &mut self.timings;
+        tm.http += t.elapsed();
+        tm.http_requests += traffic.requests;
+        tm.http_bytes += traffic.bytes;
+        r
     }
 }

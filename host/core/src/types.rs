@@ -306,6 +306,11 @@ impl Column {
 pub enum Value {
     Cell(Cell),
     Array(Vec<Cell>),
+    /// A value the host cannot pass to a guest (a `time`, `interval`, `bytea` or Postgres-array
+    /// constant, a numeric beyond f64, …). The qual is still listed: `qual.value()` on it is a
+    /// host error with `reason` (Supabase panics there), while `deparse()` works and prints
+    /// `text`, the value's SQL-ish rendering (Supabase's `Cell` display, e.g. `'12:00:00'`).
+    Unsupported { reason: String, text: String },
 }
 
 /// A query parameter reference of a qual.

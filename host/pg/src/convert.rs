@@ -74,8 +74,8 @@ pub fn cell_in(c: &fw::Cell) -> Result<th::Cell, String> {
         fw::Cell::String(v) => th::Cell::String(v.clone()),
         // seconds at 00:00 UTC of that date
         fw::Cell::Date(v) => th::Cell::Date(i64::from(v.to_pg_epoch_days()) * 86_400 + PG_EPOCH_SEC),
-        fw::Cell::Timestamp(v) => th::Cell::Timestamp(v.into_inner() + PG_EPOCH_US),
-        fw::Cell::Timestamptz(v) => th::Cell::Timestamptz(v.into_inner() + PG_EPOCH_US),
+        fw::Cell::Timestamp(v) => th::Cell::Timestamp(unix_micros(v.into_inner(), "timestamp")?),
+        fw::Cell::Timestamptz(v) => th::Cell::Timestamptz(unix_micros(v.into_inner(), "timestamptz")?),
         fw::Cell::Json(v) => th::Cell::Json(v.0.to_string()),
         fw::Cell::Uuid(v) => th::Cell::Uuid(v.to_string()),
         other => {
@@ -85,6 +85,13 @@ pub fn cell_in(c: &fw::Cell) -> Result<th::Cell, String> {
             ))
         }
     })
+}
+
+/// Postgres-epoch µs → Unix-epoch µs; `infinity` does not fit (it would wrap around).
+fn unix_micros(pg_us: i64, what: &str) -> Result<i64, String> {
+    pg_us
+        .checked_add(PG_EPOCH_US)
+        .ok_or_else(|| format!("convert cell failed: {what} {pg_us} µs since 2000-01-01 is out of range"))
 }
 
 fn fw_cell_kind(c: &fw::Cell) -> &'static str {
@@ -132,14 +139,29 @@ pub fn cell_out(c: th::Cell) -> Result<fw::Cell, String> {
     })
 }
 
-/// A pushed-down qual (contract §3.6). `None` when its value cannot be passed to a guest
-/// (the qual is then not pushed down; Postgres re-checks every WHERE clause anyway).
-pub fn qual_in(q: &fw::Qual) -> Option<th::Qual> {
+/// A pushed-down qual (contract §3.6). A value that cannot be passed to a guest (time,
+/// interval, bytea, a Postgres array, …) stays in the list as `Value::Unsupported`, as on
+/// Supabase: `qual.value()` on it is an ERROR (a host panic there), `deparse()` prints it with
+/// the framework's cell display, as Supabase's deparse does. (IN lists only hold convertible
+/// element types; should one element still fail, the whole list is unsupported.)
+pub fn qual_in(q: &fw::Qual) -> th::Qual {
     let value = match &q.value {
-        fw::Value::Cell(c) => th::Value::Cell(cell_in(c).ok()?),
-        fw::Value::Array(cells) => th::Value::Array(cells.iter().map(cell_in).collect::<Result<Vec<_>, _>>().ok()?),
+        fw::Value::Cell(c) => match cell_in(c) {
+            Ok(cell) => th::Value::Cell(cell),
+            Err(reason) => th::Value::Unsupported {
+                reason,
+                text: c.to_string(),
+            },
+        },
+        fw::Value::Array(cells) => match cells.iter().map(cell_in).collect::<Result<Vec<_>, _>>() {
+            Ok(cells) => th::Value::Array(cells),
+            Err(reason) => th::Value::Unsupported {
+                reason,
+                text: cells.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", "),
+            },
+        },
     };
-    Some(th::Qual {
+    th::Qual {
         field: q.field.clone(),
         operator: q.operator.clone(),
         value,
@@ -148,7 +170,7 @@ pub fn qual_in(q: &fw::Qual) -> Option<th::Qual> {
             id: p.id as u32,
             type_oid: p.type_oid.to_u32(),
         }),
-    })
+    }
 }
 
 pub fn sort_in(s: &fw::Sort) -> th::Sort {

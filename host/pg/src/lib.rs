@@ -44,3 +44,14 @@ mod wasm_fdw;
 fn tsfdw_cache_info() -> pgrx::JsonB {
     pgrx::JsonB(loader::cache_info())
 }
+
+/// `select tsfdw_last_timing()` — phase timings of the most recent foreign scan in this backend
+/// (NULL before the first): `{"compile_ms", "compile_source": "compiled"|"memory"|"disk",
+/// "instantiate_ms", "init_ms", "begin_scan_ms", "iter_scan_ms", "end_scan_ms", "http_ms",
+/// "http_requests", "http_bytes", "rows"}`. `compile_ms` covers reading/downloading the package
+/// and compiling it or finding it in the compile cache; `http_ms` is part of the phase times.
+/// With several foreign scans in one statement, the one that finished last.
+#[pg_extern]
+fn tsfdw_last_timing() -> Option<pgrx::JsonB> {
+    wasm_fdw::last_timing().map(|t| pgrx::JsonB(t.to_json()))
+}

@@ -3,8 +3,9 @@
 //! Supabase compiles the component on every FDW instance (≈1 s for a QuickJS guest on this
 //! machine). Here compiled components are cached per backend in memory, and across backends
 //! on disk (wasmtime `Component::serialize`), keyed by the sha256 of the `.wasm` bytes and
-//! the engine's compatibility hash. Downloads (http/https, sha256-verified, cached) are done
-//! by `tsfdw-host`'s loader; the download cache is per role, as on Supabase.
+//! the engine's compatibility hash. The `.wasm` bytes come from `tsfdw_host::fetch_package_with`
+//! (file:// read; http/https download, sha256-verified, in a download cache that is per role, as
+//! on Supabase), which also deletes and re-downloads a cached download that does not compile.
 
 use std::cell::RefCell;
 use std::collections::hash_map::DefaultHasher;
@@ -13,7 +14,7 @@ use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 use std::rc::Rc;
 use tsfdw_host::wasmtime::component::Component;
-use tsfdw_host::{FdwEngine, FdwError, PackageSpec, Result};
+use tsfdw_host::{CompileSource, FdwEngine, PackageSpec, Result};
 
 struct Cache {
     engine: Rc<FdwEngine>,
@@ -70,17 +71,12 @@ fn download_dir() -> Option<PathBuf> {
     cache_root().map(|r| r.join("packages").join(role.to_string()))
 }
 
-/// Where `tsfdw-host`'s loader keeps a download (same key as its `load_package_with_cache`).
-fn cache_file_path(dir: &std::path::Path, spec: &PackageSpec) -> Option<PathBuf> {
-    let url = url::Url::parse(&spec.url).ok()?;
-    Some(dir.join(tsfdw_host::cache_file_name(url.as_str(), &spec.name, &spec.version)))
-}
-
-fn compile_cached(c: &mut Cache, bytes: &[u8]) -> Result<Component> {
+/// Compile through the in-memory and on-disk caches.
+fn compile_cached(c: &mut Cache, bytes: &[u8]) -> Result<(Component, CompileSource)> {
     let sha = tsfdw_host::sha256_hex(bytes);
     if let Some(comp) = c.components.get(&sha) {
         c.hits += 1;
-        return Ok(comp.clone());
+        return Ok((comp.clone(), CompileSource::Memory));
     }
     let file = compiled_dir().map(|d| d.join(format!("{sha}-{}.cwasm", c.engine_key)));
     if let Some(path) = &file {
@@ -90,7 +86,7 @@ fn compile_cached(c: &mut Cache, bytes: &[u8]) -> Result<Component> {
             if let Ok(comp) = unsafe { c.engine.deserialize_component(&ser) } {
                 c.disk_hits += 1;
                 c.components.insert(sha, comp.clone());
-                return Ok(comp);
+                return Ok((comp, CompileSource::Disk));
             }
             let _ = std::fs::remove_file(path);
         }
@@ -98,7 +94,7 @@ fn compile_cached(c: &mut Cache, bytes: &[u8]) -> Result<Component> {
     c.misses += 1;
     let comp = c.engine.compile(bytes)?;
     store(c, &sha, file, &comp);
-    Ok(comp)
+    Ok((comp, CompileSource::Compiled))
 }
 
 fn store(c: &mut Cache, sha: &str, file: Option<PathBuf>, comp: &Component) {
@@ -116,35 +112,13 @@ fn store(c: &mut Cache, sha: &str, file: Option<PathBuf>, comp: &Component) {
     c.components.insert(sha.to_string(), comp.clone());
 }
 
-/// Load (and compile, through the cache) the component named by the server options.
-pub fn load(spec: &PackageSpec) -> Result<Component> {
+/// Load (and compile, through the caches) the component named by the server options, and
+/// say where the compiled component came from.
+pub fn load(spec: &PackageSpec) -> Result<(Component, CompileSource)> {
     with_cache(|c| {
-        if spec.is_local() {
-            let bytes = tsfdw_host::read_local(&spec.url)?;
-            return compile_cached(c, &bytes);
-        }
-        if spec.url.starts_with("warg://") || spec.url.starts_with("wargs://") {
-            return c.engine.load_package_with_cache(spec, None);
-        }
-        let dir = download_dir().ok_or_else(|| FdwError::package("no cache directory found"))?;
-        // a file in the download cache is used without re-verification, as on Supabase
-        let cached = cache_file_path(&dir, spec);
-        if let Some(path) = &cached {
-            if let Ok(bytes) = std::fs::read(path) {
-                if let Ok(comp) = compile_cached(c, &bytes) {
-                    return Ok(comp);
-                }
-            }
-        }
-        // download + sha256 check + cache write + compile, by tsfdw-host
-        let comp = c.engine.load_package_with_cache(spec, Some(&dir))?;
-        c.misses += 1;
-        if let Some(bytes) = cached.as_ref().and_then(|p| std::fs::read(p).ok()) {
-            let sha = tsfdw_host::sha256_hex(&bytes);
-            let file = compiled_dir().map(|d| d.join(format!("{sha}-{}.cwasm", c.engine_key)));
-            store(c, &sha, file, &comp);
-        }
-        Ok(comp)
+        // only http(s) packages use the download cache (its absence is an error there)
+        let dir = if spec.is_local() { None } else { download_dir() };
+        tsfdw_host::fetch_package_with(spec, dir.as_deref(), |bytes| compile_cached(c, &bytes))
     })
 }
 

@@ -5,8 +5,10 @@
 use pgrx::pg_sys;
 use pgrx::pg_sys::panic::ErrorReport;
 use pgrx::prelude::PgSqlErrorCode;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Instant;
 use supabase_wrappers::prelude::*;
 use tsfdw_host as th;
 
@@ -39,9 +41,7 @@ impl From<WasmFdwError> for ErrorReport {
         match value {
             WasmFdwError::Host(e) => {
                 let code = match e.kind() {
-                    th::ErrorKind::Host if e.message().starts_with("target column number not match") => {
-                        PgSqlErrorCode::ERRCODE_FDW_INVALID_COLUMN_NUMBER
-                    }
+                    th::ErrorKind::CellCount => PgSqlErrorCode::ERRCODE_FDW_INVALID_COLUMN_NUMBER,
                     // host panics on Supabase surface as internal errors (contract §4.6)
                     th::ErrorKind::Host => PgSqlErrorCode::ERRCODE_INTERNAL_ERROR,
                     _ => PgSqlErrorCode::ERRCODE_FDW_ERROR,
@@ -71,6 +71,33 @@ pub(crate) struct WasmFdw {
     inst: th::FdwInstance,
     /// target columns of the current scan (to name the row's cells)
     columns: Vec<th::Column>,
+    /// `begin_scan` was called: the instance's timings are kept for `tsfdw_last_timing()`
+    scanned: bool,
+}
+
+thread_local! {
+    /// Phase timings of the most recent foreign scan in this backend.
+    static LAST_TIMING: RefCell<Option<th::Timings>> = const { RefCell::new(None) };
+}
+
+/// The phase timings of the most recent foreign scan in this backend (for `tsfdw_last_timing()`).
+pub(crate) fn last_timing() -> Option<th::Timings> {
+    LAST_TIMING.with(|t| t.try_borrow().ok().and_then(|t| *t))
+}
+
+impl Drop for WasmFdw {
+    /// The framework drops the instance right after `end_scan` (or after an error), so this is
+    /// where a scan's timings are complete. Modify / import / plain-EXPLAIN instances are skipped.
+    fn drop(&mut self) {
+        if self.scanned {
+            let timings = self.inst.timings();
+            LAST_TIMING.with(|t| {
+                if let Ok(mut t) = t.try_borrow_mut() {
+                    *t = Some(timings);
+                }
+            });
+        }
+    }
 }
 
 impl ForeignDataWrapper<WasmFdwError> for WasmFdw {
@@ -84,7 +111,9 @@ impl ForeignDataWrapper<WasmFdwError> for WasmFdw {
             version: version.to_string(),
             checksum: server.options.get("fdw_package_checksum").cloned(),
         };
-        let component = loader::load(&spec)?;
+        let started = Instant::now();
+        let (component, source) = loader::load(&spec)?;
+        let compile = started.elapsed();
         let engine = loader::engine()?;
         let config = th::HostConfig {
             reporter: Arc::new(PgReporter),
@@ -96,10 +125,12 @@ impl ForeignDataWrapper<WasmFdwError> for WasmFdw {
             ftable_oid: 0,
             ..th::HostConfig::default()
         };
-        let inst = th::FdwInstance::new(&engine, &component, convert::options_in(&server.options), config)?;
+        let mut inst = th::FdwInstance::new(&engine, &component, convert::options_in(&server.options), config)?;
+        inst.record_compile(source, compile);
         Ok(WasmFdw {
             inst,
             columns: Vec::new(),
+            scanned: false,
         })
     }
 
@@ -111,11 +142,12 @@ impl ForeignDataWrapper<WasmFdwError> for WasmFdw {
         limit: &Option<Limit>,
         options: &HashMap<String, String>,
     ) -> WasmFdwResult<()> {
+        self.scanned = true;
         self.columns = columns.iter().map(convert::column_in).collect();
         let spec = th::ScanSpec {
             table_options: convert::options_in(options),
             columns: self.columns.clone(),
-            quals: quals.iter().filter_map(convert::qual_in).collect(),
+            quals: quals.iter().map(convert::qual_in).collect(),
             sorts: sorts.iter().map(convert::sort_in).collect(),
             limit: limit.as_ref().map(convert::limit_in),
         };
@@ -146,6 +178,12 @@ impl ForeignDataWrapper<WasmFdwError> for WasmFdw {
         Ok(self.inst.re_scan()?)
     }
 
+    /// Two callers in the framework: `EndForeignScan`, which reports an error as an ERROR and
+    /// then drops the instance, and `ReScanForeignScan` when a parameter value changed, which
+    /// calls `end_scan`, ignores its error and calls `begin_scan` with the new values (as
+    /// Supabase does). `FdwInstance::end_scan` keeps the instance usable after a guest `err`
+    /// (only a trap makes it unusable), so that `begin_scan` still reaches the guest; nothing
+    /// is needed here to tell the two callers apart.
     fn end_scan(&mut self) -> WasmFdwResult<()> {
         Ok(self.inst.end_scan()?)
     }

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tsfdw_host::wasmtime::component::Component;
 use tsfdw_host::{
-    Cell, Column, ErrorKind, FdwEngine, FdwError, FdwInstance, HostConfig, HttpConfig, ImportForeignSchemaStmt,
+    Cell, Column, CompileSource, ErrorKind, FdwEngine, FdwError, FdwInstance, HostConfig, HttpConfig, ImportForeignSchemaStmt,
     ImportSchemaType, Limit, MemorySecretStore, MemorySettings, MemoryStats, ModifyRow, Options, PackageSpec, PgType,
     ScanSpec, StderrReporter,
 };
@@ -293,10 +293,6 @@ fn emit(text: &str) {
     let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }
 
-fn ms(d: Duration) -> f64 {
-    (d.as_secs_f64() * 1e6).round() / 1e3
-}
-
 fn print_stats(s: &Setup) {
     if s.want_stats {
         let mut outer = serde_json::Map::new();
@@ -339,14 +335,10 @@ fn scan_inner(
     let component = s.engine.load_package(&s.spec)?;
     let compile = t.elapsed();
 
-    let t = Instant::now();
     let mut inst = FdwInstance::instantiate(&s.engine, &component, s.server_options.clone(), s.config.clone())?;
+    inst.record_compile(CompileSource::Compiled, compile);
     inst.check_version()?;
-    let instantiate = t.elapsed();
-
-    let t = Instant::now();
     inst.init()?;
-    let init = t.elapsed();
 
     for c in conditions.iter().filter(|c| !c.pushed) {
         eprintln!(
@@ -362,23 +354,13 @@ fn scan_inner(
         return Ok(inst.end_scan()?);
     }
 
-    let t = Instant::now();
     inst.begin_scan(spec)?;
-    let begin_scan = t.elapsed();
-
-    let t = Instant::now();
-    let (mut rows, mut produced) = pull(a, &mut inst, &conditions)?;
+    let mut rows = pull(a, &mut inst, &conditions)?;
     if a.rescan {
         inst.re_scan()?;
-        let (again, n) = pull(a, &mut inst, &conditions)?;
-        rows.extend(again);
-        produced += n;
+        rows.extend(pull(a, &mut inst, &conditions)?);
     }
-    let iter_scan = t.elapsed();
-
-    let t = Instant::now();
     inst.end_scan()?;
-    let end_scan = t.elapsed();
 
     match a.format {
         Format::Table => emit(&output::table(&columns, &rows)),
@@ -392,31 +374,23 @@ fn scan_inner(
         }
     }
     if a.timing {
-        eprintln!(
-            "{{\"timing\":{{\"compile_ms\":{},\"instantiate_ms\":{},\"init_ms\":{},\"begin_scan_ms\":{},\"iter_scan_ms\":{},\"end_scan_ms\":{},\"rows\":{}}}}}",
-            ms(compile),
-            ms(instantiate),
-            ms(init),
-            ms(begin_scan),
-            ms(iter_scan),
-            ms(end_scan),
-            produced
-        );
+        // the host's phase timings; `rows` counts the guest's rows (before the local WHERE re-check)
+        let mut outer = serde_json::Map::new();
+        outer.insert("timing".into(), inst.timings().to_json());
+        eprintln!("{}", serde_json::Value::Object(outer));
     }
     Ok(())
 }
 
 /// Like Postgres: pull rows, re-check every WHERE condition, skip OFFSET, stop once LIMIT is
-/// reached. Returns the output rows and how many rows the guest produced.
-fn pull(a: &ScanArgs, inst: &mut FdwInstance, conditions: &[filter::Condition]) -> Outcome<(Vec<Vec<Option<Cell>>>, usize)> {
+/// reached. Returns the output rows.
+fn pull(a: &ScanArgs, inst: &mut FdwInstance, conditions: &[filter::Condition]) -> Outcome<Vec<Vec<Option<Cell>>>> {
     let offset = a.offset.unwrap_or(0) as usize;
     let wanted = a.limit.map(|l| offset.saturating_add(l as usize));
     let mut matched: usize = 0;
-    let mut produced: usize = 0;
     let mut rows: Vec<Vec<Option<Cell>>> = Vec::new();
     while wanted.is_none_or(|w| matched < w) {
         let Some(row) = inst.iter_scan()? else { break };
-        produced += 1;
         let mut keep = true;
         for c in conditions {
             let ok = tsfdw_host::eval::qual_matches(&c.qual, row[c.column].as_ref())
@@ -433,7 +407,7 @@ fn pull(a: &ScanArgs, inst: &mut FdwInstance, conditions: &[filter::Condition]) 
             }
         }
     }
-    Ok((rows, produced))
+    Ok(rows)
 }
 
 /// Table options and columns for modify commands, with the rowid column checked like Supabase.
