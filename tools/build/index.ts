@@ -1,10 +1,11 @@
 // `tsfdw build [fdw-dir] [--out DIR] [--url URL] [--repo OWNER/NAME] [--release-files]`:
-// resolve → type-check → bundle → componentize → verify → report. Any failing stage stops the
-// build with a message saying what failed; a component that would not load on the Supabase host
-// (wrong imports/exports, async built-ins) is a failed build.
+// resolve → type-check → bundle → componentize → borrow-fix → verify → report. Any failing stage
+// stops the build with a message saying what failed; a component that would not load on the
+// Supabase host (wrong imports/exports, async built-ins) is a failed build.
 import { isAbsolute, resolve } from "node:path";
 import { distDir } from "../paths.js";
 import { bundleGuest } from "./bundle.js";
+import { fixBorrowDrops } from "./borrow-fix.js";
 import { componentizeGuest } from "./componentize.js";
 import { narrowWit } from "./narrow-wit.js";
 import { formatReport, writeOutputs, type BuildOutput } from "./report.js";
@@ -20,6 +21,8 @@ export interface BuildArgs {
   repository?: string;
   releaseFiles: boolean;
   typecheck: boolean;
+  /** Run the borrow-fix stage (default true; false gives the raw componentize-qjs output, for tests). */
+  borrowFix?: boolean;
 }
 
 export const BUILD_USAGE = `usage: tsfdw build [fdw-dir] [options]
@@ -33,6 +36,8 @@ options:
   --repo OWNER/NAME  repository of the default release URL (default: $GITHUB_REPOSITORY, else fdw.json)
   --release-files    also write DIR/checksum.txt (bare sha256 hex) and DIR/README.txt (the SQL)
   --no-typecheck     skip the guest type-check (faster edit loops)
+  --no-borrow-fix    skip the borrow fix (raw componentize-qjs output: borrowed handles are dropped
+                     in post-return, which wasmtime >= 38 rejects; for tests)
 `;
 
 export class UsageError extends Error {}
@@ -55,6 +60,7 @@ export function parseBuildArgs(argv: readonly string[]): BuildArgs {
       args.repository = repo;
     } else if (a === "--release-files") args.releaseFiles = true;
     else if (a === "--no-typecheck") args.typecheck = false;
+    else if (a === "--no-borrow-fix") args.borrowFix = false;
     else if (a.startsWith("-")) throw new UsageError(`unknown option ${a}`);
     else if (positional++ === 0) args.fdwDir = a;
     else throw new UsageError(`unexpected argument ${a}`);
@@ -92,11 +98,24 @@ export async function build(args: BuildArgs, log: (msg: string) => void = () => 
   } finally {
     wit.cleanup();
   }
-  const verification = verifyComponent(component.wasm);
+  let wasm = component.wasm;
+  if (args.borrowFix !== false) {
+    let fixed: ReturnType<typeof fixBorrowDrops>;
+    try {
+      fixed = fixBorrowDrops(component.wasm);
+    } catch (e) {
+      // A component the host would reject anyway: report that rather than the unrecognised shape.
+      const raw = verifyComponent(component.wasm);
+      throw raw.ok ? e : new VerificationError(raw);
+    }
+    wasm = fixed.component;
+    log(`borrow-fix: ${fixed.fixedExports.length} exports now drop their borrowed handles before returning (+${wasm.byteLength - component.wasm.byteLength} bytes)`);
+  } else log("borrow-fix skipped (--no-borrow-fix): borrowed handles are dropped in post-return, which wasmtime >= 38 rejects");
+  const verification = verifyComponent(wasm);
   if (!verification.ok) throw new VerificationError(verification);
   const repository = args.repository ?? process.env["GITHUB_REPOSITORY"] ?? project.repository;
   const url = args.url ?? releaseUrl(project, repository);
-  const output = writeOutputs(project, component.wasm, args.outDir, url, args.releaseFiles);
+  const output = writeOutputs(project, wasm, args.outDir, url, args.releaseFiles);
   const report = formatReport(project, output, bundle.bytes, verification, {
     typecheckMs,
     bundleMs: bundle.ms,
