@@ -1,5 +1,6 @@
 // `npm run bench`: component size, build time, per-query start on the wasmtime-36 runner
-// (compile + instantiate + init) and rows/s through iter-scan on a 20,000-event mock feed.
+// (compile + instantiate + init), rows/s through iter-scan on a 20,000-event mock feed, and the
+// requests and bytes each kind of query costs against the mock, next to the seed's one page.
 // Benchmarks measure; they assert nothing. Results go to stdout and dist/bench.json.
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -66,6 +67,98 @@ function timedScan(wasm: string, apiUrl: string, extra: readonly string[] = []):
   });
 }
 
+// ---- requests and bytes per query against the mock ---------------------------------------------
+// The seed read one page whatever the query: GET /events without per_page (30 events on a mock
+// whose default page is 30, as GitHub Enterprise Server; github.com's /events default is 15). The FDW
+// now chooses the feed from quals, sizes per_page from LIMIT, stops at a created_at bound and pages
+// to the cap. Each query's rows are checked against a full read filtered locally (the mock holds
+// fewer than 300 public events, so the full read of /events holds them all).
+
+interface EventRow {
+  id: string;
+  type: string;
+  repo_name: string;
+  created_at: string;
+}
+
+interface QueryCase {
+  name: string;
+  args: string[];
+  /** The query's answer from a full read (rows newest first). */
+  expect: (all: EventRow[]) => EventRow[];
+}
+
+interface QueryResult {
+  query: string;
+  fdw: { requests: number; per_page: string[]; wire_bytes: number; body_bytes: number; rows: number; rows_correct: boolean };
+  seed: { requests: number; events: number; wire_bytes: number; rows: number; rows_correct: boolean };
+}
+
+const QUERY_COLUMNS = ["id:text", "type:text", "repo_name:text", "created_at:timestamp"];
+
+function runnerJson(args: readonly string[]): Promise<{ rows: EventRow[]; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(runnerBin, ["scan", ...args, "--format", "json"], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString("utf8")));
+    child.stderr.on("data", (d: Buffer) => (err += d.toString("utf8")));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code !== 0) return reject(new Error(`runner failed (${code}): ${err.trim()}`));
+      resolve({ rows: out.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as EventRow), stderr: err });
+    });
+  });
+}
+
+async function requestsPerQuery(wasm: string): Promise<QueryResult[]> {
+  const mock = await startMockGitHub({ events: 280, defaultPerPage: 30, rateLimit: 1_000_000, newest: "2026-01-15T12:00:00Z" });
+  try {
+    const scan = (extra: readonly string[]): Promise<{ rows: EventRow[]; stderr: string }> =>
+      runnerJson([wasm, "--server", `api_url=${mock.url}`, "--table", "object=events", ...QUERY_COLUMNS.flatMap((c) => ["--column", c]), "--stats", ...extra]);
+    const all = (await scan([])).rows;
+    const repo = all[0]?.repo_name ?? "";
+    const tenBack = all[9]?.created_at ?? "";
+    const cases: QueryCase[] = [
+      { name: "limit 5", args: ["--limit", "5"], expect: (a) => a.slice(0, 5) },
+      { name: "limit 50 offset 20", args: ["--limit", "50", "--offset", "20"], expect: (a) => a.slice(20, 70) },
+      { name: `where repo_name = '${repo}'`, args: ["--where", `repo_name = '${repo}'`], expect: (a) => a.filter((r) => r.repo_name === repo) },
+      { name: `where created_at > '${tenBack}' (10 events back)`, args: ["--where", `created_at > '${tenBack}'`], expect: (a) => a.filter((r) => r.created_at > tenBack) },
+      { name: "full read", args: [], expect: (a) => a },
+    ];
+    // The seed's one request, exactly as it sent it.
+    mock.resetLog();
+    const seedRes = await fetch(`${mock.url}/events`, { headers: { "user-agent": "Example FDW", accept: "application/vnd.github+json", "accept-encoding": "gzip" } });
+    const seedPage = ((await seedRes.json()) as { id: string; type: string; repo: { name: string }; created_at: string }[]).map(
+      (e): EventRow => ({ id: e.id, type: e.type, repo_name: e.repo.name, created_at: e.created_at.replace(/Z$/, "") }),
+    );
+    const seedBytes = mock.requests.reduce((n, r) => n + r.bytes, 0);
+    const out: QueryResult[] = [];
+    for (const c of cases) {
+      mock.resetLog();
+      const { rows, stderr } = await scan(c.args);
+      const stats = JSON.parse(stderr.split("\n").find((l) => l.startsWith('{"stats"')) ?? '{"stats":{}}') as { stats: Record<string, { bytes_in: number }> };
+      const expected = c.expect(all);
+      const seedRows = c.expect(seedPage);
+      out.push({
+        query: c.name,
+        fdw: {
+          requests: mock.requests.length,
+          per_page: mock.requests.map((r) => r.query["per_page"] ?? "-"),
+          wire_bytes: mock.requests.reduce((n, r) => n + r.bytes, 0),
+          body_bytes: Object.values(stats.stats)[0]?.bytes_in ?? 0,
+          rows: rows.length,
+          rows_correct: JSON.stringify(rows) === JSON.stringify(expected),
+        },
+        seed: { requests: 1, events: seedPage.length, wire_bytes: seedBytes, rows: seedRows.length, rows_correct: JSON.stringify(seedRows) === JSON.stringify(expected) },
+      });
+    }
+    return out;
+  } finally {
+    await mock.close();
+  }
+}
+
 async function main(): Promise<void> {
   const fdw = JSON.parse(readFileSync(join(repoRoot, "fdw", "github-events", "fdw.json"), "utf8")) as { output?: string };
   const wasmPath = join(distDir, fdw.output ?? "github_events_fdw.wasm");
@@ -92,6 +185,15 @@ async function main(): Promise<void> {
     await big.close();
   }
 
+  process.stderr.write("bench: requests and bytes per query against the mock (vs. the seed's one page)…\n");
+  const perQuery = await requestsPerQuery(wasmPath);
+  for (const q of perQuery) {
+    process.stderr.write(
+      `  ${q.query.padEnd(58)} fdw ${q.fdw.requests} req (per_page ${q.fdw.per_page.join(",")}), ${q.fdw.wire_bytes} B wire, ${q.fdw.rows} rows ${q.fdw.rows_correct ? "ok" : "WRONG"}` +
+        ` | seed 1 req, ${q.seed.wire_bytes} B, ${q.seed.rows} rows ${q.seed.rows_correct ? "ok" : "wrong"}\n`,
+    );
+  }
+
   const result = {
     machine: machine(),
     date: new Date().toISOString(),
@@ -110,6 +212,7 @@ async function main(): Promise<void> {
       iter_scan_rows_per_s: Math.round(median(bigRuns.map((r) => r.timing.rows / (r.timing.iter_scan_ms / 1000)))),
       end_to_end_rows_per_s: Math.round(median(bigRuns.map((r) => r.rows / (r.wallMs / 1000)))),
     },
+    requests_per_query: perQuery,
   };
   writeFileSync(join(distDir, "bench.json"), JSON.stringify(result, null, 2) + "\n");
   process.stdout.write(JSON.stringify(result, null, 2) + "\n");

@@ -6,6 +6,25 @@
 import { describeValue } from "./errors.js";
 import { parseDateSeconds, parseRfc3339Micros } from "./rfc3339.js";
 
+/** How text becomes a date (seconds at 00:00 UTC) or a timestamp (microseconds); both throw with a reason. */
+export interface TimeParsers {
+  micros(text: string): number;
+  dateSeconds(text: string): number;
+}
+
+/** Plain JS parsers (sdk/rfc3339.ts): what `toCell` and `pushRow` use. */
+const JS_TIME: TimeParsers = { micros: parseRfc3339Micros, dateSeconds: parseDateSeconds };
+
+/**
+ * Parsers backed by the host's `time.parse-from-rfc3339` (chrono, exact microseconds; the same
+ * parser Supabase's own guests use). With `rowPusher(hostTime(time))` an FDW leaves the JS
+ * parser out of its bundle. A bare date `YYYY-MM-DD` is read as midnight UTC.
+ */
+export function hostTime(time: { parseFromRfc3339(text: string): number }): TimeParsers {
+  const micros = time.parseFromRfc3339.bind(time);
+  return { micros, dateSeconds: (text) => Math.floor(micros(/^\d{4}-\d\d-\d\d$/.test(text) ? `${text}T00:00:00Z` : text) / 864e8) * 86_400 };
+}
+
 /** Cells and type-oids of the newest WIT (v2 ⊇ v1): valid for v1 rows as long as columns are v1. */
 export type Cell = SupabaseWrappers.CellV2;
 export type TypeOid = SupabaseWrappers.TypeOidV2;
@@ -26,7 +45,9 @@ export interface ColumnsSource {
 
 /** Reads `ctx.getColumns()` once: names, types and attribute numbers, in push order. */
 export function readColumns(ctx: ColumnsSource): ColumnInfo[] {
-  return ctx.getColumns().map((c) => ({ name: c.name(), type: c.typeOid().tag, num: c.num() }));
+  const columns: ColumnInfo[] = [];
+  for (const c of ctx.getColumns()) columns.push({ name: c.name(), type: c.typeOid().tag, num: c.num() });
+  return columns;
 }
 
 const INT_RANGES = {
@@ -47,109 +68,85 @@ export class CellConversionError extends Error {
   }
 }
 
-/** Number from a JSON number or numeric string (GitHub ids and some APIs send numbers as strings). */
-function toNumber(value: unknown): number | undefined {
-  if (typeof value === "number") return value;
-  if (typeof value === "string" && value.trim() !== "") {
-    const n = Number(value.trim());
-    return Number.isNaN(n) && value.trim() !== "NaN" ? undefined : n;
-  }
-  return undefined;
-}
-
-function toInteger(value: unknown, column: ColumnInfo, range: readonly [number, number]): number {
-  let n: number | undefined;
-  if (typeof value === "number") n = value;
-  else if (typeof value === "string" && INTEGER_TEXT.test(value.trim())) n = Number(value.trim());
-  if (n === undefined || !Number.isInteger(n)) throw new CellConversionError(column, value, "expected an integer");
-  if (n < range[0] || n > range[1]) throw new CellConversionError(column, value, `out of range ${range[0]}..${range[1]}`);
-  return n;
-}
-
-function toFloat(value: unknown, column: ColumnInfo, finiteOnly: boolean): number {
-  const n = toNumber(value);
-  if (n === undefined) throw new CellConversionError(column, value, "expected a number");
-  if (finiteOnly && !Number.isFinite(n)) throw new CellConversionError(column, value, "expected a finite number");
-  return n;
-}
-
-function toBool(value: unknown, column: ColumnInfo): boolean {
-  if (typeof value === "boolean") return value;
-  if (typeof value === "string") {
-    const s = value.trim().toLowerCase();
-    if (s === "true") return true;
-    if (s === "false") return false;
-  }
-  throw new CellConversionError(column, value, "expected a boolean");
-}
-
-/** Epoch seconds from a number (openapi_fdw precedent), or a parsed RFC 3339 string. */
-function toTime(value: unknown, column: ColumnInfo, parse: (s: string) => number, fromSeconds: (s: number) => number): number {
-  if (typeof value === "number" && Number.isFinite(value)) {
-    const v = fromSeconds(value);
-    if (!Number.isSafeInteger(v)) throw new CellConversionError(column, value, "out of range");
-    return v;
-  }
-  if (typeof value !== "string") throw new CellConversionError(column, value, "expected an RFC 3339 string or epoch seconds");
-  try {
-    return parse(value.trim());
-  } catch (e) {
-    throw new CellConversionError(column, value, e instanceof Error ? e.message : String(e));
-  }
-}
-
-function jsonText(value: unknown, column: ColumnInfo): string {
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(value);
-  } catch (e) {
-    throw new CellConversionError(column, value, `not serialisable as JSON (${e instanceof Error ? e.message : String(e)})`);
-  }
-  if (text === undefined) throw new CellConversionError(column, value, "not serialisable as JSON");
-  return text;
-}
-
-/**
- * Converts a JSON value to a cell for `column`. `undefined` (absent field) and `null` → `null`
- * (SQL NULL). Throws CellConversionError when the value cannot be represented.
- */
-export function toCell(value: unknown, column: ColumnInfo): Cell | null {
+// One function rather than one per type: each JS function costs ~0.7 kB of component.
+function convert(value: unknown, column: ColumnInfo, time: TimeParsers): Cell | null {
   if (value === undefined || value === null) return null;
-  switch (column.type) {
-    case "bool":
-      return { tag: "bool", val: toBool(value, column) };
-    case "i8":
-    case "i16":
-    case "i32":
-    case "i64":
-      return { tag: column.type, val: toInteger(value, column, INT_RANGES[column.type]) };
-    case "f32": {
-      const n = toFloat(value, column, false);
-      if (Number.isFinite(n) && Math.abs(n) > F32_MAX) throw new CellConversionError(column, value, "out of range for real (float4)");
-      return { tag: "f32", val: n };
+  const type = column.type;
+  // The common case first, without trimming or parsing anything.
+  if (type === "string" && typeof value === "string") return { tag: type, val: value };
+  const text = typeof value === "string" ? value.trim() : undefined;
+  let val: unknown;
+  let reason = "expected a number";
+  try {
+    switch (type) {
+      case "bool": {
+        const t = text?.toLowerCase();
+        reason = "expected a boolean";
+        val = typeof value === "boolean" ? value : t === "true" || (t === "false" ? false : undefined);
+        break;
+      }
+      case "i8":
+      case "i16":
+      case "i32":
+      case "i64":
+      case "f32":
+      case "f64":
+      case "numeric": {
+        // A JSON number, or a numeric string (GitHub ids and some APIs send numbers as strings).
+        const num = typeof value === "number" ? value : text ? Number(text) : NaN;
+        if (type[0] === "i") {
+          const [min, max] = INT_RANGES[type as "i8"];
+          reason = "expected an integer";
+          if ((typeof value === "number" || INTEGER_TEXT.test(text ?? "")) && Number.isInteger(num)) {
+            reason = `out of range ${min}..${max}`;
+            if (num >= min && num <= max) val = num;
+          }
+        } else if (typeof value === "number" || !Number.isNaN(num) || text === "NaN") {
+          val = num;
+          // numeric travels as f64 (≈15 significant digits); the host cannot convert NaN/Infinity.
+          if (type === "numeric" && !Number.isFinite(num)) reason = "expected a finite number";
+          else if (type === "f32" && Number.isFinite(num) && Math.abs(num) > F32_MAX) reason = "out of range for real (float4)";
+          else break;
+          val = undefined;
+        }
+        break;
+      }
+      case "string":
+      case "json":
+        reason = "not serialisable as JSON";
+        val = JSON.stringify(value);
+        break;
+      case "date":
+      case "timestamp":
+      case "timestamptz":
+        reason = "expected an RFC 3339 string or epoch seconds";
+        if (typeof value === "number" && Number.isFinite(value)) {
+          // Epoch seconds (openapi_fdw precedent).
+          val = type === "date" ? Math.floor(value / 86_400) * 86_400 : Math.round(value * 1_000_000);
+          if (!Number.isSafeInteger(val)) {
+            reason = "out of range";
+            val = undefined;
+          }
+        } else if (text !== undefined) {
+          reason = "";
+          val = type === "date" ? time.dateSeconds(text) : time.micros(text);
+        }
+        break;
+      case "uuid": {
+        const m = UUID_TEXT.exec(text ?? "");
+        reason = "expected a UUID string";
+        if (m) val = `${m[1]}-${m[2]}-${m[3]}-${m[4]}-${m[5]}`.toLowerCase();
+        break;
+      }
+      default:
+        reason = "this column type is not supported by the host";
     }
-    case "f64":
-      return { tag: "f64", val: toFloat(value, column, false) };
-    case "numeric":
-      // numeric travels as f64 (≈15 significant digits); the host cannot convert NaN/Infinity.
-      return { tag: "numeric", val: toFloat(value, column, true) };
-    case "string":
-      return { tag: "string", val: typeof value === "string" ? value : jsonText(value, column) };
-    case "json":
-      return { tag: "json", val: jsonText(value, column) };
-    case "date":
-      return { tag: "date", val: toTime(value, column, parseDateSeconds, (s) => Math.floor(s / 86_400) * 86_400) };
-    case "timestamp":
-    case "timestamptz":
-      return { tag: column.type, val: toTime(value, column, parseRfc3339Micros, (s) => Math.round(s * 1_000_000)) };
-    case "uuid": {
-      const m = typeof value === "string" ? UUID_TEXT.exec(value.trim()) : null;
-      if (m === null) throw new CellConversionError(column, value, "expected a UUID string");
-      return { tag: "uuid", val: `${m[1]}-${m[2]}-${m[3]}-${m[4]}-${m[5]}`.toLowerCase() };
-    }
-    default:
-      throw new CellConversionError(column, value, "this column type is not supported by the host");
+  } catch (e) {
+    const m = e instanceof Error ? e.message : String(e);
+    reason = reason ? `${reason} (${m})` : m;
   }
+  if (val === undefined) throw new CellConversionError(column, value, reason);
+  return { tag: type, val } as Cell;
 }
 
 /** Minimal row surface (both WIT versions' Row satisfy it). */
@@ -157,18 +154,39 @@ export interface RowSink {
   push(cell: Cell | null | undefined): void;
 }
 
+/** Where a column's value comes from; the default is the own property `source[column.name]`. */
+export type ValuePicker = (source: Readonly<Record<string, unknown>>, column: ColumnInfo) => unknown;
+
+// Own properties only: inherited names like `constructor` never match a column.
+const own: ValuePicker = (s, c) => (Object.hasOwn(s, c.name) ? s[c.name] : undefined);
+
+function push(row: RowSink, columns: readonly ColumnInfo[], source: Readonly<Record<string, unknown>>, pick: ValuePicker, time: TimeParsers): void {
+  // Convert everything first so that a failing column doesn't leave a half-pushed row behind.
+  const cells: (Cell | null)[] = [];
+  for (const c of columns) cells.push(convert(pick(source, c), c, time));
+  for (const cell of cells) row.push(cell);
+}
+
+/**
+ * Converts a JSON value to a cell for `column`. `undefined` (absent field) and `null` → `null`
+ * (SQL NULL). Throws CellConversionError when the value cannot be represented.
+ */
+export function toCell(value: unknown, column: ColumnInfo, time: TimeParsers = JS_TIME): Cell | null {
+  return convert(value, column, time);
+}
+
 /**
  * Pushes one cell per column, in `columns` order (= get-columns order, as the host requires), taking
- * each column's value from the own property `source[column.name]` (inherited names like
- * `constructor` never match) unless `pick` says otherwise.
+ * each column's value from `pick(source, column)` (default: the own property `source[column.name]`).
  */
-export function pushRow(
-  row: RowSink,
-  columns: readonly ColumnInfo[],
-  source: Readonly<Record<string, unknown>>,
-  pick: (source: Readonly<Record<string, unknown>>, column: ColumnInfo) => unknown = (s, c) => (Object.hasOwn(s, c.name) ? s[c.name] : undefined),
-): void {
-  // Convert everything first so that a failing column doesn't leave a half-pushed row behind.
-  const cells = columns.map((c) => toCell(pick(source, c), c));
-  for (const cell of cells) row.push(cell);
+export function pushRow(row: RowSink, columns: readonly ColumnInfo[], source: Readonly<Record<string, unknown>>, pick: ValuePicker = own): void {
+  push(row, columns, source, pick, JS_TIME);
+}
+
+/**
+ * `pushRow` with other time parsers: `rowPusher(hostTime(time))` uses the host's parser, and the JS
+ * one (sdk/rfc3339.ts) stays out of the bundle.
+ */
+export function rowPusher(time: TimeParsers): typeof pushRow {
+  return (row, columns, source, pick = own) => push(row, columns, source, pick, time);
 }

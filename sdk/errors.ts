@@ -9,22 +9,14 @@ export function truncate(text: string, max = 80): string {
 
 /** A short, safe description of any value for an error message, e.g. `string "abc"`, `object {"a":1}`. */
 export function describeValue(value: unknown, max = 60): string {
-  if (value === null) return "null";
-  if (value === undefined) return "undefined";
-  if (Array.isArray(value)) return `array ${truncate(safeJson(value), max)}`;
-  const kind = typeof value;
-  if (kind === "string") return `string ${truncate(JSON.stringify(value), max)}`;
-  if (kind === "object") return `object ${truncate(safeJson(value), max)}`;
-  if (kind === "number" || kind === "boolean" || kind === "bigint") return `${kind} ${String(value)}`;
-  return kind;
-}
-
-function safeJson(value: unknown): string {
+  if (value == null) return String(value);
+  let text: string | undefined;
   try {
-    return JSON.stringify(value) ?? String(value);
+    text = JSON.stringify(value);
   } catch {
-    return String(value);
+    // cyclic objects, BigInt: String() below
   }
+  return `${Array.isArray(value) ? "array" : typeof value} ${truncate(text ?? String(value), max)}`;
 }
 
 /** Any thrown value → a plain Error whose message is a non-empty string. */

@@ -2,7 +2,21 @@
 // bundled small into every guest and runs unchanged in Node unit tests. Host modules are imported
 // by the FDW itself (`import http from "supabase:wrappers/http@0.1.0"`) and passed in where needed.
 
-export { type Cell, type TypeOid, type TypeName, type ColumnInfo, type RowSink, CellConversionError, readColumns, toCell, pushRow } from "./cells.js";
+export {
+  type Cell,
+  type TypeOid,
+  type TypeName,
+  type ColumnInfo,
+  type RowSink,
+  type TimeParsers,
+  type ValuePicker,
+  CellConversionError,
+  rowPusher,
+  hostTime,
+  readColumns,
+  toCell,
+  pushRow,
+} from "./cells.js";
 export { type OptionSet, type OptionsKind, boolOption, enumOption, intOption, optionSet, readOptions, requireOption } from "./options.js";
 export {
   type HttpClient,

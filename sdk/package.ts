@@ -7,10 +7,12 @@ export interface PackageInfo {
   version: string;
 }
 
+type Injected = { TSFDW_PACKAGE_NAME?: string; TSFDW_PACKAGE_VERSION?: string };
+
 export function packageInfo(): PackageInfo {
-  const g = globalThis as { TSFDW_PACKAGE_NAME?: string; TSFDW_PACKAGE_VERSION?: string };
+  // Written so that, once the build has defined both constants, esbuild folds this to a literal.
   return {
-    name: typeof TSFDW_PACKAGE_NAME === "string" ? TSFDW_PACKAGE_NAME : (g.TSFDW_PACKAGE_NAME ?? "unknown"),
-    version: typeof TSFDW_PACKAGE_VERSION === "string" ? TSFDW_PACKAGE_VERSION : (g.TSFDW_PACKAGE_VERSION ?? "0.0.0-dev"),
+    name: typeof TSFDW_PACKAGE_NAME === "string" ? TSFDW_PACKAGE_NAME : ((globalThis as Injected).TSFDW_PACKAGE_NAME ?? "unknown"),
+    version: typeof TSFDW_PACKAGE_VERSION === "string" ? TSFDW_PACKAGE_VERSION : ((globalThis as Injected).TSFDW_PACKAGE_VERSION ?? "0.0.0-dev"),
   };
 }

@@ -7,8 +7,11 @@
 
 const MICROS_PER_SECOND = 1_000_000;
 const SECONDS_PER_DAY = 86_400;
-/** Largest |seconds| whose microsecond value stays a safe integer (about years 1685–2255). */
-const MAX_SAFE_SECONDS = Math.floor(Number.MAX_SAFE_INTEGER / MICROS_PER_SECOND) - 1;
+/**
+ * Largest |seconds| whose microsecond value stays a safe integer (about years 1685–2255):
+ * floor(MAX_SAFE_INTEGER / 1e6) - 1, written out so that bundles that don't use this module drop it.
+ */
+const MAX_SAFE_SECONDS = 9_007_199_253;
 
 const DATE_TIME =
   /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;

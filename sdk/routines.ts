@@ -23,17 +23,6 @@ interface TableOptionsContext {
 
 const DEFAULT_HOST_VERSION = "^0.1.0";
 
-function readOnlyError(opts: RoutineOptions, ctx: TableOptionsContext | undefined): Error {
-  let object: string | undefined;
-  try {
-    object = ctx?.getOptions({ tag: "table" }).get(opts.objectOption ?? "object") ?? undefined;
-  } catch {
-    // best effort: the message is still useful without the object name
-  }
-  const table = object !== undefined ? `foreign table (object '${object}')` : "this foreign table";
-  return new Error(`${opts.name}: ${table} is read-only: INSERT, UPDATE and DELETE are not supported`);
-}
-
 /** Wraps a routine so that whatever it throws becomes a plain Error (never a trap). */
 function guard<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
   return (...args: A): R => {
@@ -45,64 +34,57 @@ function guard<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R
   };
 }
 
-function defaults(opts: RoutineOptions): Omit<V2, "hostVersionRequirement"> {
-  const missing = (what: string) => (): never => {
-    throw new Error(`${opts.name}: ${what} is not implemented`);
+/**
+ * The `routines` export for a world exporting `supabase:wrappers/routines@0.2.0`.
+ *
+ * Few functions on purpose: every function costs ~0.7 kB of component (QuickJS bytecode in the
+ * snapshot), so the defaults share one no-op and one error factory, and the guards are made in a loop.
+ */
+export function defineRoutinesV2(opts: RoutineOptions, impl: Partial<V2>): V2 {
+  const noop = (): void => {};
+  const unsupported = (what: string) => (): never => {
+    throw new Error(`${opts.name}: ${what}`);
   };
   const readOnly = (ctx?: TableOptionsContext): never => {
-    throw readOnlyError(opts, ctx);
+    let object: string | null | undefined;
+    try {
+      object = ctx?.getOptions({ tag: "table" }).get(opts.objectOption ?? "object");
+    } catch {
+      // best effort: the message is still useful without the object name
+    }
+    const table = object != null ? `foreign table (object '${object}')` : "this foreign table";
+    throw new Error(`${opts.name}: ${table} is read-only: INSERT, UPDATE and DELETE are not supported`);
   };
-  return {
-    init: () => {},
-    beginScan: missing("scanning"),
-    iterScan: () => null,
-    reScan: missing("re-scan"),
-    endScan: () => {},
+  const routines: Record<string, unknown> = {
+    init: noop,
+    beginScan: unsupported("scanning is not implemented"),
+    iterScan: noop, // undefined = none: end of data
+    reScan: unsupported("re-scan is not implemented"),
+    endScan: noop,
     beginModify: readOnly,
     insert: readOnly,
     update: readOnly,
     delete: readOnly,
-    endModify: () => {},
-    importForeignSchema: (): never => {
-      throw new Error(`${opts.name}: IMPORT FOREIGN SCHEMA is not supported`);
-    },
+    endModify: noop,
+    importForeignSchema: unsupported("IMPORT FOREIGN SCHEMA is not supported"),
+    ...impl,
   };
-}
-
-function build(opts: RoutineOptions, impl: Partial<V2>): V2 {
-  const base = { ...defaults(opts), ...impl };
-  const hostVersion = (): string => {
-    // A non-result export: a throw here would trap, so fall back to the declared requirement.
+  for (const [name, fn] of Object.entries(routines)) routines[name] = guard(fn as (...args: unknown[]) => unknown);
+  // A non-result export: a throw here would trap, so fall back to the declared requirement.
+  routines["hostVersionRequirement"] = (): string => {
     try {
       const v = impl.hostVersionRequirement?.();
-      return typeof v === "string" && v !== "" ? v : (opts.hostVersion ?? DEFAULT_HOST_VERSION);
+      if (typeof v === "string" && v !== "") return v;
     } catch {
-      return opts.hostVersion ?? DEFAULT_HOST_VERSION;
+      // fall through
     }
+    return opts.hostVersion ?? DEFAULT_HOST_VERSION;
   };
-  return {
-    hostVersionRequirement: hostVersion,
-    init: guard(base.init),
-    beginScan: guard(base.beginScan),
-    iterScan: guard(base.iterScan),
-    reScan: guard(base.reScan),
-    endScan: guard(base.endScan),
-    beginModify: guard(base.beginModify),
-    insert: guard(base.insert),
-    update: guard(base.update),
-    delete: guard(base.delete),
-    endModify: guard(base.endModify),
-    importForeignSchema: guard(base.importForeignSchema),
-  };
+  return routines as unknown as V2;
 }
 
 /** The `routines` export for a world exporting `supabase:wrappers/routines@0.1.0`. */
 export function defineRoutines(opts: RoutineOptions, impl: Partial<V1>): V1 {
-  const { importForeignSchema: _unused, ...v1 } = build(opts, impl as Partial<V2>);
+  const { importForeignSchema: _unused, ...v1 } = defineRoutinesV2(opts, impl as Partial<V2>);
   return v1;
-}
-
-/** The `routines` export for a world exporting `supabase:wrappers/routines@0.2.0`. */
-export function defineRoutinesV2(opts: RoutineOptions, impl: Partial<V2>): V2 {
-  return build(opts, impl);
 }

@@ -1,23 +1,32 @@
 // The build narrows the world's imports to what the guest uses, so the minimum Wrappers release
 // follows the code: a guest that calls utils.querySetting needs 0.6.2, one that doesn't, less.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, test } from "node:test";
+import { after, describe, test } from "node:test";
 import { componentizeGuest } from "../tools/build/componentize.js";
 import { narrowWit } from "../tools/build/narrow-wit.js";
 import { verifyComponent } from "../tools/build/verify.js";
 import { repoRoot } from "../tools/paths.js";
 
-const WIT = join(repoRoot, "wit");
-const WORLD = "github-events-fdw";
+// A v1 probe world next to the repository's WIT packages (the GitHub events FDW's own world,
+// wit/world.wit, is v2): the lowest minimum releases are only reachable with v1 routines.
+const WIT = mkdtempSync(join(tmpdir(), "tsfdw-narrow-wit-"));
+cpSync(join(repoRoot, "wit", "deps"), join(WIT, "deps"), { recursive: true });
+writeFileSync(
+  join(WIT, "world.wit"),
+  ["package test:probe-v1;", "", "world probe-v1 {", ...["http", "jwt", "stats", "time", "utils"].map((i) => `    import supabase:wrappers/${i}@0.1.0;`), "", "    export supabase:wrappers/routines@0.1.0;", "}", ""].join("\n"),
+);
+after(() => rmSync(WIT, { recursive: true, force: true }));
+const WORLD = "probe-v1";
 
-function guest(body: string, imports: string): string {
+function guest(body: string, imports: string, v2 = false): string {
   return `${imports}
 export const routines = {
   hostVersionRequirement() { return "^0.1.0"; },
   init() {}, beginScan() {}, iterScan() { ${body} return null; }, reScan() {}, endScan() {},
-  beginModify() {}, insert() {}, update() {}, delete() {}, endModify() {},
+  beginModify() {}, insert() {}, update() {}, delete() {}, endModify() {},${v2 ? " importForeignSchema() { return []; }," : ""}
 };`;
 }
 
@@ -55,10 +64,10 @@ describe("narrowWit", () => {
 });
 
 describe("minimum Wrappers release follows the imports", () => {
-  async function minWrappers(js: string): Promise<string> {
-    const wit = narrowWit(WIT, js);
+  async function minWrappers(js: string, witDir = WIT, world = WORLD): Promise<string> {
+    const wit = narrowWit(witDir, js);
     try {
-      const { wasm } = await componentizeGuest({ witDir: wit.witDir, world: WORLD, js });
+      const { wasm } = await componentizeGuest({ witDir: wit.witDir, world, js });
       const v = verifyComponent(wasm);
       assert.equal(v.ok, true, v.errors.join("; "));
       return v.minWrappers;
@@ -72,5 +81,10 @@ describe("minimum Wrappers release follows the imports", () => {
     assert.equal(await minWrappers(guest('u.reportInfo("x");', imp)), "0.4.0");
     assert.equal(await minWrappers(guest('u.getVaultSecretByName("x");', imp)), "0.6.0");
     assert.equal(await minWrappers(guest('u.querySetting("x");', imp)), "0.6.2");
+  });
+
+  test("the repository's world (v2 routines, for IMPORT FOREIGN SCHEMA) → 0.5.0; get-vault-secret adds nothing", async () => {
+    const imp = 'import u from "supabase:wrappers/utils@0.2.0";';
+    assert.equal(await minWrappers(guest('u.getVaultSecret("x");', imp, true), join(repoRoot, "wit"), "github-events-fdw"), "0.5.0");
   });
 });

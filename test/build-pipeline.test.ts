@@ -45,8 +45,12 @@ describe("tsfdw build", () => {
     }
     assert.match(result.report, new RegExp(`sha256 +${sha}`));
     assert.match(result.report, /size +\d+ bytes \(1\.\d\d MB\)/);
-    assert.match(result.report, /imports +http@0\.1\.0, .*types@0\.1\.0/);
+    assert.match(result.report, /imports +http@0\.2\.0, .*types@0\.2\.0/);
     assert.match(result.report, /bundled JS +\d+ bytes/);
+    // The compatibility report: printed with size and checksum, and in the release README.txt.
+    const compat = `Supabase Wrappers >= ${result.verification.minWrappers} (`;
+    assert.ok(readme.includes(`Loads on ${compat}`), readme.slice(0, 300));
+    assert.ok(result.report.includes(`loads on    ${compat}`), result.report);
   });
 
   test("--url overrides the release URL", async () => {

@@ -36,9 +36,10 @@ before(async () => {
       res.writeHead(status, { "content-type": type });
       res.end(body);
     };
-    if (req.url === "/events") send(200, JSON.stringify(EVENTS));
-    else if (req.url === "/object") send(200, JSON.stringify({ message: "hi", documentation_url: "x" }));
-    else if (req.url === "/html") send(200, "<html>hi</html>", "text/html");
+    const path = new URL(req.url ?? "/", "http://x").pathname;
+    if (path === "/events") send(200, JSON.stringify(EVENTS));
+    else if (path === "/orgs/object/events") send(200, JSON.stringify({ message: "hi", documentation_url: "x" }));
+    else if (path === "/orgs/html/events") send(200, "<html>hi</html>", "text/html");
     else send(404, JSON.stringify({ message: "Not Found", documentation_url: "https://docs.github.com/rest" }));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -79,7 +80,7 @@ describe("on the wasmtime-36 runner", { skip: available ? false : `runner not bu
     });
     assert.equal(rows[1]?.["created_at"], "2022-06-08T23:29:25.123456");
     assert.equal(rows.length, 2);
-    const req = seen.find((s) => s.url === "/events");
+    const req = seen.find((s) => s.url === "/events?per_page=100");
     assert.match(String(req?.headers["user-agent"]), /^tsfdw-github-events\/\d+\.\d+\.\d+/);
     assert.equal(req?.headers["accept"], "application/vnd.github+json");
     assert.equal(req?.headers["x-github-api-version"], "2022-11-28");
@@ -93,9 +94,10 @@ describe("on the wasmtime-36 runner", { skip: available ? false : `runner not bu
 
   test("errors are `guest fdw error: …` (no trap)", async () => {
     const cases: [string[], RegExp][] = [
-      [["--table", "object=nope"], /guest fdw error: GitHub API GET http:\/\/127\.0\.0\.1:\d+\/nope failed: 404 Not Found: Not Found/],
-      [["--table", "object=object"], /guest fdw error: GitHub API GET .*\/object returned an object with keys message, documentation_url where a JSON array of events was expected/],
-      [["--table", "object=html"], /guest fdw error: GitHub API GET .*\/html returned a body that is not JSON/],
+      [["--table", "object=orgs/nope/events"], /guest fdw error: GitHub API GET http:\/\/127\.0\.0\.1:\d+\/orgs\/nope\/events\?per_page=100 failed: 404 Not Found: organization 'nope' does not exist or is not visible without a token/],
+      [["--table", "object=nope"], /guest fdw error: invalid table option object 'nope': expected one of events, /],
+      [["--table", "object=orgs/object/events"], /guest fdw error: GitHub API GET .*\/orgs\/object\/events\?per_page=100 returned an object with keys message, documentation_url where a JSON array of events was expected/],
+      [["--table", "object=orgs/html/events"], /guest fdw error: GitHub API GET .*\/orgs\/html\/events\?per_page=100 returned a body that is not JSON/],
       [[], /guest fdw error: missing table option 'object'.*options \(object 'events'\)/],
       [["--table", "object=events", "--column", "type:integer"], /guest fdw error: event 22249084964: cannot convert string "PushEvent" for column "type" of type i32: expected an integer/],
     ];

@@ -18,20 +18,20 @@ before(async () => {
 });
 
 describe("real components", () => {
-  test("the GitHub events FDW: supabase imports only, routines@0.1.0 export, no async", async () => {
+  test("the GitHub events FDW: supabase imports only, routines@0.2.0 export, no async", async () => {
     const { wasm } = await componentizeGuest({ witDir: project.witDir, world: project.world, js });
     const v = verifyComponent(wasm);
     assert.equal(v.ok, true, v.errors.join("\n"));
     assert.ok(v.imports.length > 0);
-    for (const name of v.imports) assert.match(name, /^supabase:wrappers\/(http|jwt|stats|time|types|utils)@0\.1\.0$/);
-    assert.ok(v.imports.includes("supabase:wrappers/http@0.1.0"));
-    assert.ok(v.imports.includes("supabase:wrappers/types@0.1.0"));
-    assert.ok(v.exports.includes("supabase:wrappers/routines@0.1.0"));
-    assert.equal(v.routinesVersion, "0.1.0");
+    for (const name of v.imports) assert.match(name, /^supabase:wrappers\/(http|jwt|stats|time|types|utils)@0\.2\.0$/);
+    assert.ok(v.imports.includes("supabase:wrappers/http@0.2.0"));
+    assert.ok(v.imports.includes("supabase:wrappers/types@0.2.0"));
+    assert.ok(v.exports.includes("supabase:wrappers/routines@0.2.0"));
+    assert.equal(v.routinesVersion, "0.2.0");
     assert.ok(v.info.canon.length > 10, "the lift/lower glue is found in nested components");
     assert.deepEqual([...new Set(v.info.canon.map((c) => c.op))].sort(), ["lift", "lower", "resource.drop", "resource.new", "resource.rep"]);
     assert.ok(v.info.canon.every((c) => !c.options.includes("async") && !c.options.includes("callback")));
-    const http = v.info.imports.find((i) => i.name === "supabase:wrappers/http@0.1.0");
+    const http = v.info.imports.find((i) => i.name === "supabase:wrappers/http@0.2.0");
     assert.deepEqual(http?.functions, ["get", "post", "put", "patch", "delete", "error-for-status"]);
     assert.ok(wasm.byteLength <= 1_300_000, `component is ${wasm.byteLength} bytes`);
   });

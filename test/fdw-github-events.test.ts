@@ -1,5 +1,7 @@
 // The GitHub events FDW source, run unchanged in Node against fake host modules
-// (support/wrappers-hooks.ts maps supabase:wrappers/* to support/fake-wrappers/*).
+// (support/wrappers-hooks.ts maps supabase:wrappers/* to support/fake-wrappers/*): the seed's
+// behaviour (columns, errors, re-scan, read-only). Feeds, pushdown, paging, auth, rate limits,
+// stats and IMPORT FOREIGN SCHEMA: fdw-github-events-feeds.test.ts.
 import "./support/register-wrappers.js";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -8,9 +10,9 @@ import { beforeEach, test } from "node:test";
 import { repoRoot } from "../tools/paths.js";
 import { FakeContext, type FakeContextInit, FakeRow, type TypeName, fakeHttp, jsonResponse, resetFakeHost } from "./support/fake-host.js";
 
-type Routines = SupabaseWrappers.V1.Routines;
-type Ctx = SupabaseWrappers.V1.Context;
-type Row = SupabaseWrappers.V1.Row;
+type Routines = SupabaseWrappers.V2.Routines;
+type Ctx = SupabaseWrappers.V2.Context;
+type Row = SupabaseWrappers.V2.Row;
 
 const fdwJson = JSON.parse(readFileSync(join(repoRoot, "fdw", "github-events", "fdw.json"), "utf8")) as { name: string; version: string };
 // What `tsfdw build` injects with esbuild define.
@@ -68,16 +70,18 @@ function drain(fdw: Routines, ctx: Ctx, columns: [string, TypeName][]): unknown[
 
 beforeEach(() => resetFakeHost());
 
-test("host version requirement is ^0.1.0", async () => {
-  assert.equal((await loadFdw()).hostVersionRequirement(), "^0.1.0");
+test("host version requirement is ^0.1.0 (v2 routines, import-foreign-schema included)", async () => {
+  const fdw = await loadFdw();
+  assert.equal(fdw.hostVersionRequirement(), "^0.1.0");
+  assert.equal(typeof fdw.importForeignSchema, "function");
 });
 
-test("seed columns: GET {api_url}/{object} with GitHub headers, one row per event", async () => {
+test("seed columns: GET {api_url}/{object}?per_page=100 with GitHub headers, one row per event", async () => {
   fakeHttp.handler = jsonResponse(EVENTS);
   const rows = scanAll(await loadFdw(), { server: { api_url: "http://127.0.0.1:9/" }, table: { object: "events", rowid_column: "id" }, columns: SEED_COLUMNS });
   assert.equal(fakeHttp.requests.length, 1);
   const req = fakeHttp.requests[0];
-  assert.equal(req?.url, "http://127.0.0.1:9/events");
+  assert.equal(req?.url, "http://127.0.0.1:9/events?per_page=100");
   assert.deepEqual(req?.method, { tag: "get" });
   assert.deepEqual(Object.fromEntries(req?.headers ?? []), {
     "user-agent": `tsfdw-github-events/${fdwJson.version}`,
@@ -98,7 +102,7 @@ test("seed columns: GET {api_url}/{object} with GitHub headers, one row per even
 
 test("default api_url is https://api.github.com; object slashes are trimmed", async () => {
   scanAll(await loadFdw(), { table: { object: "/repos/octocat/Hello-World/events/" }, columns: [] });
-  assert.equal(fakeHttp.requests[0]?.url, "https://api.github.com/repos/octocat/Hello-World/events");
+  assert.equal(fakeHttp.requests[0]?.url, "https://api.github.com/repos/octocat/Hello-World/events?per_page=100");
 });
 
 test("absent fields are NULL; org and any other top-level key map by name and type", async () => {
@@ -138,7 +142,7 @@ test("non-2xx: status and GitHub's message", async () => {
   const fdw = await loadFdw();
   fdw.init(context({ server: { api_url: "http://127.0.0.1:9" } }));
   assert.throws(() => fdw.beginScan(context({ table: { object: "events" }, columns: SEED_COLUMNS })), {
-    message: "GitHub API GET http://127.0.0.1:9/events failed: 404 Not Found: Not Found",
+    message: "GitHub API GET http://127.0.0.1:9/events?per_page=100 failed: 404 Not Found: Not Found",
   });
   fakeHttp.handler = jsonResponse({ message: "API rate limit exceeded for 1.2.3.4." }, 403);
   assert.throws(() => fdw.beginScan(context({ table: { object: "events" }, columns: SEED_COLUMNS })), /403 Forbidden: API rate limit exceeded/);
@@ -148,15 +152,15 @@ test("malformed JSON: a clear error", async () => {
   fakeHttp.handler = jsonResponse('[{"id": "1",', 200);
   const fdw = await loadFdw();
   fdw.init(context({}));
-  assert.throws(() => fdw.beginScan(context({ table: { object: "events" }, columns: SEED_COLUMNS })), /GitHub API GET https:\/\/api\.github\.com\/events returned a body that is not JSON/);
+  assert.throws(() => fdw.beginScan(context({ table: { object: "events" }, columns: SEED_COLUMNS })), /GitHub API GET https:\/\/api\.github\.com\/events\?per_page=100 returned a body that is not JSON/);
 });
 
 test("JSON but not an array: says what it got", async () => {
   fakeHttp.handler = jsonResponse({ message: "hello", documentation_url: "x" });
   const fdw = await loadFdw();
   fdw.init(context({}));
-  assert.throws(() => fdw.beginScan(context({ table: { object: "user" }, columns: SEED_COLUMNS })), {
-    message: "GitHub API GET https://api.github.com/user returned an object with keys message, documentation_url where a JSON array of events was expected; check the table option 'object'",
+  assert.throws(() => fdw.beginScan(context({ table: { object: "orgs/x/events" }, columns: SEED_COLUMNS })), {
+    message: "GitHub API GET https://api.github.com/orgs/x/events?per_page=100 returned an object with keys message, documentation_url where a JSON array of events was expected",
   });
   fakeHttp.handler = jsonResponse([{ id: "1" }, 5]);
   assert.throws(() => fdw.beginScan(context({ table: { object: "events" }, columns: SEED_COLUMNS })), /element 1 of the response is a number, not an event object/);
@@ -169,7 +173,8 @@ test("a value that doesn't fit its column: error names event, column, type and v
   const ctx = context({ table: { object: "events" }, columns: SEED_COLUMNS });
   fdw.beginScan(ctx);
   assert.throws(() => fdw.iterScan(ctx, new FakeRow(SEED_COLUMNS) as unknown as Row), {
-    message: 'event 7: cannot convert string "yesterday" for column "created_at" of type timestamp: expected an RFC 3339 timestamp such as 2024-01-15T10:30:00Z',
+    // the host's time.parse-from-rfc3339 (faked here) gives the reason
+    message: 'event 7: cannot convert string "yesterday" for column "created_at" of type timestamp: input contains invalid characters',
   });
 });
 
@@ -232,5 +237,5 @@ test("transport failure from the host becomes a clear error", async () => {
   };
   const fdw = await loadFdw();
   fdw.init(context({ server: { api_url: "http://127.0.0.1:9" } }));
-  assert.throws(() => fdw.beginScan(context({ table: { object: "events" }, columns: [] })), /^Error: GitHub API GET http:\/\/127\.0\.0\.1:9\/events failed: error sending request/);
+  assert.throws(() => fdw.beginScan(context({ table: { object: "events" }, columns: [] })), /^Error: GitHub API GET http:\/\/127\.0\.0\.1:9\/events\?per_page=100 failed: error sending request/);
 });

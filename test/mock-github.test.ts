@@ -664,6 +664,26 @@ describe("faults and the live feed", () => {
     const page2 = await get(`${mock.url}/events?page=2`);
     assert.deepEqual(ids(eventsOf(page2)).slice(0, 3), ids(before.slice(12, 15)), "the old page-1 tail moved to page 2");
   });
+
+  it("onRequest runs after each response is sent, so a push() there moves the feed between pages", async () => {
+    const seen: string[] = [];
+    mock.onRequest = (r) => {
+      seen.push(`${r.status} ${r.path}?${new URLSearchParams(r.query).toString()}`);
+      if (r.query["page"] === undefined) mock.push(2);
+      throw new Error("ignored");
+    };
+    try {
+      const before = mock.feed("/events");
+      const page1 = eventsOf(await get(`${mock.url}/events?per_page=10`));
+      assert.deepEqual(ids(page1), ids(before.slice(0, 10)), "page 1 was served before the push");
+      const page2 = eventsOf(await get(`${mock.url}/events?per_page=10&page=2`));
+      assert.deepEqual(ids(page2), ids(before.slice(8, 18)), "two new events shifted page 2");
+      assert.deepEqual(seen, ["200 /events?per_page=10", "200 /events?per_page=10&page=2"]);
+    } finally {
+      mock.onRequest = null;
+    }
+    assert.equal(mock.onRequest, null);
+  });
 });
 
 describe("prebuilt datasets", () => {

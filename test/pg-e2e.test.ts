@@ -167,7 +167,7 @@ describe("local Postgres host (tsfdw extension) runs the seed verbatim", { timeo
       select 'after-create';
       select * from missing_ft;
       select 'alive-1';
-      create foreign table github.nope (id text) server example_server options (object 'no/such/feed', rowid_column 'id');
+      create foreign table github.nope (id text) server example_server options (object 'repos/nobody/nothing/events', rowid_column 'id');
       select * from github.nope;
       select 'alive-2';
       insert into github.events (id) values ('1');

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { CellConversionError, type ColumnInfo, type TypeName, pushRow, readColumns, toCell } from "../sdk/cells.js";
+import { CellConversionError, type ColumnInfo, type TypeName, hostTime, pushRow, readColumns, rowPusher, toCell } from "../sdk/cells.js";
 import { FakeContext, FakeRow } from "./support/fake-host.js";
 
 const col = (type: TypeName, name = "c"): ColumnInfo => ({ name, type, num: 1 });
@@ -139,5 +139,37 @@ describe("readColumns / pushRow", () => {
     const row = new FakeRow(columns);
     assert.throws(() => pushRow(row, readColumns(new FakeContext({ columns })), { id: "1", public: "maybe" }), /column "public"/);
     assert.deepEqual(row.cells, []);
+  });
+});
+
+describe("host time parsers (hostTime, rowPusher)", () => {
+  // A stand-in for the host's time.parse-from-rfc3339 (chrono): exact µs, throws on bad input.
+  const calls: string[] = [];
+  const time = {
+    parseFromRfc3339(this: unknown, text: string): number {
+      assert.equal(this, time, "called as a method of the host module");
+      calls.push(text);
+      const ms = Date.parse(text);
+      if (!/Z|[+-]\d\d:\d\d$/.test(text) || Number.isNaN(ms)) throw new Error("input contains invalid characters");
+      return ms * 1000;
+    },
+  };
+  const parsers = hostTime(time);
+
+  test("timestamps and dates go through the host's parser; a bare date is midnight UTC", () => {
+    assert.deepEqual(toCell("2022-06-08T23:29:25Z", { name: "t", type: "timestamp", num: 1 }, parsers), { tag: "timestamp", val: Date.UTC(2022, 5, 8, 23, 29, 25) * 1000 });
+    assert.deepEqual(toCell("2024-01-15", { name: "d", type: "date", num: 1 }, parsers), { tag: "date", val: Date.UTC(2024, 0, 15) / 1000 });
+    assert.deepEqual(toCell("2024-01-15T23:30:00-05:00", { name: "d", type: "date", num: 1 }, parsers), { tag: "date", val: Date.UTC(2024, 0, 16) / 1000 });
+    assert.deepEqual(calls, ["2022-06-08T23:29:25Z", "2024-01-15T00:00:00Z", "2024-01-15T23:30:00-05:00"]);
+    assert.throws(() => toCell("yesterday", { name: "t", type: "timestamptz", num: 1 }, parsers), {
+      message: 'cannot convert string "yesterday" for column "t" of type timestamptz: input contains invalid characters',
+    });
+  });
+
+  test("rowPusher pushes like pushRow, with the given parsers and picker", () => {
+    const columns: [string, TypeName][] = [["id", "string"], ["at", "timestamptz"]];
+    const row = new FakeRow(columns);
+    rowPusher(parsers)(row, readColumns(new FakeContext({ columns })), { id: "1", nested: { at: "2022-06-08T23:29:25Z" } }, (s, c) => (c.name === "at" ? (s["nested"] as { at: string }).at : s[c.name]));
+    assert.deepEqual(row.cells, [{ tag: "string", val: "1" }, { tag: "timestamptz", val: Date.UTC(2022, 5, 8, 23, 29, 25) * 1000 }]);
   });
 });

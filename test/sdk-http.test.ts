@@ -68,6 +68,20 @@ describe("Link header", () => {
     assert.equal(nextLink({ headers: [["link", '<http://a/2>; rel="next"']] }), "http://a/2");
     assert.equal(nextLink({ headers: [["link", '<http://a/2>; rel="last"']] }), undefined);
     assert.equal(nextLink({ headers: [] }), undefined);
+    const github = '<https://api.github.com/events?per_page=100&page=1>; rel="prev", <https://api.github.com/events?per_page=100&page=3>; rel="next", <https://api.github.com/events?per_page=100&page=3>; rel="last", <https://api.github.com/events?per_page=100&page=1>; rel="first"';
+    assert.equal(nextLink({ headers: [["Link", github]] }), "https://api.github.com/events?per_page=100&page=3");
+  });
+
+  test("nextLink agrees with parseLinkHeader on odd forms", () => {
+    for (const v of [
+      '<http://a/1>;rel=next;title="p, 2" , <http://a/0>; type="x"; rel="prev first", <http://a/9>; rel="next"',
+      '<http://a/0>; rel="prev", <http://a/5>; rel="prev next"',
+      '<http://a/0>; rel="nextish", <http://a/7>; REL=Next',
+      '<http://a/0>; title="rel=next"',
+      "garbage",
+    ]) {
+      assert.equal(nextLink({ headers: [["link", v]] }), parseLinkHeader(v)["next"], v);
+    }
   });
 });
 
@@ -130,6 +144,12 @@ describe("small helpers", () => {
     assert.equal(statusText(resp, { errorForStatus: fakeErrorForStatus }), "429 Too Many Requests");
     assert.equal(statusText(resp), "429");
     assert.equal(statusText({ ...resp, statusCode: 299 }, { errorForStatus: fakeErrorForStatus }), "299");
+  });
+  test("statusError with a detail of the caller's instead of the API's message", () => {
+    const resp = { url: "http://h", statusCode: 403, headers: [], body: '{"message":"API rate limit exceeded"}' };
+    assert.equal(statusError(resp, { label: "API" }, { errorForStatus: fakeErrorForStatus }, "http://h/x", "rate limit exceeded (limit 60)").message, "API GET http://h/x failed: 403 Forbidden: rate limit exceeded (limit 60)");
+    assert.equal(statusError({ ...resp, body: "null" }).message, "GET http://h failed: 403: null");
+    assert.equal(statusError({ ...resp, body: '{"message":""}' }).message, 'GET http://h failed: 403: {"message":""}');
   });
   test("statusError reads `error` too", () => {
     assert.equal(statusError({ url: "http://h", statusCode: 400, headers: [], body: '{"error":{"message":"bad q"}}' }).message, "GET http://h failed: 400: bad q");

@@ -10,6 +10,11 @@ commands:
         run a scan with the wasmtime-36 runner (built on first use), e.g.
         tsfdw scan dist/github_events_fdw.wasm --server api_url=https://api.github.com \\
           --table object=events --column id:text --column type:text --limit 5
+  import-schema <component.wasm> --remote-schema S --local-schema L [--server-name N] [--option K=V]…
+        [--limit-to T… | --except T…]
+        print the CREATE FOREIGN TABLE statements of IMPORT FOREIGN SCHEMA (v2 components), e.g.
+        tsfdw import-schema dist/github_events_fdw.wasm --remote-schema github --local-schema gh \\
+          --server-name github_events_server --option repo=octocat/Hello-World
   start [--offline] [--psql | --runner [--limit N]]
         the main job (npm start): build, then the seed's SQL in a throwaway Postgres 15 with the
         tsfdw extension (--psql: then an interactive psql there; --runner: through the runner,
@@ -22,6 +27,7 @@ type Command = (argv: readonly string[]) => Promise<number>;
 const COMMANDS: Record<string, Command> = {
   build: async (argv) => (await import("./build/index.js")).runBuild(argv),
   scan: async (argv) => (await import("./runner.js")).runRunner("scan", argv),
+  "import-schema": async (argv) => (await import("./runner.js")).runRunner("import-schema", argv),
   start: async (argv) => (await import("./start.js")).start(argv),
 };
 

@@ -94,6 +94,12 @@ export interface MockGitHub {
   secondaryLimit(retryAfterSecs?: number, times?: number): void;
   /** Prepends n new public events (newer than all others); returns them, newest first. */
   push(n?: number): GitHubEvent[];
+  /**
+   * Called with each request's log record right after its response has been sent (null: none).
+   * Anything it changes (e.g. push()) is seen by the next request, e.g. a feed that moves between
+   * the pages of one scan. Errors it throws are ignored.
+   */
+  onRequest: ((record: RequestRecord) => void) | null;
   resetLog(): void;
   /** A feed's full event list before paging and cap; throws for paths that would 404. */
   feed(pathname: string, options?: { authenticated?: boolean }): GitHubEvent[];
@@ -201,6 +207,7 @@ export async function startMockGitHub(options: MockGitHubOptions = {}): Promise<
   const limiter = new RateLimiter(limits, windowSecs);
   const faults = new FaultList();
   let log: RequestRecord[] = [];
+  let onRequest: ((record: RequestRecord) => void) | null = null;
   let requestCounter = 0;
   // Serialized once per event and once per page; cleared when the feed moves.
   const eventJson = new WeakMap<GitHubEvent, string>();
@@ -272,6 +279,11 @@ export async function startMockGitHub(options: MockGitHubOptions = {}): Promise<
       log.push(record);
       res.writeHead(status, headers);
       res.end(method === "HEAD" || body === null ? undefined : body);
+      try {
+        onRequest?.(record);
+      } catch {
+        // a test hook's failure must not break the server
+      }
     };
 
     const apiHeaders = (selected: string | null, ok: boolean): Record<string, string> => {
@@ -441,6 +453,12 @@ export async function startMockGitHub(options: MockGitHubOptions = {}): Promise<
     },
     resetLog() {
       log = [];
+    },
+    get onRequest() {
+      return onRequest;
+    },
+    set onRequest(hook) {
+      onRequest = hook;
     },
     feed(pathname, opts = {}) {
       const selected = selectFeed(pathname, opts.authenticated ? tokenUser : null);

@@ -18,9 +18,13 @@ export const fakeHttp: FakeHttpState = {
   requests: [],
 };
 
+/** Vault secrets by id or name, for the fake utils.get-vault-secret (which, like Wrappers >= 0.6.1, takes either). */
+export const fakeVault = new Map<string, string>();
+
 export function resetFakeHost(): void {
   fakeHttp.requests = [];
   fakeHttp.handler = (req) => ({ url: req.url, statusCode: 200, headers: [], body: "[]" });
+  fakeVault.clear();
 }
 
 /** A JSON 200 response (or another status) for a handler. */
@@ -76,11 +80,73 @@ export class FakeOptions {
   }
 }
 
+export type Value = SupabaseWrappers.V2.Value;
+
+/** A qual as the host builds it (contract §3.6): `col IN (…)` is operator `=`, an array value and use-or. */
+export interface FakeQualInit {
+  field: string;
+  operator: string;
+  value: Value;
+  useOr?: boolean;
+  param?: { id: number; typeOid: number } | null;
+}
+
+export class FakeQual {
+  constructor(private readonly q: FakeQualInit) {}
+  field(): string {
+    return this.q.field;
+  }
+  operator(): string {
+    return this.q.operator;
+  }
+  value(): Value {
+    return this.q.value;
+  }
+  useOr(): boolean {
+    return this.q.useOr ?? false;
+  }
+  param(): { id: number; typeOid: number } | null {
+    return this.q.param ?? null;
+  }
+  deparse(): string {
+    return `${this.q.field} ${this.q.operator} …`;
+  }
+}
+
+export class FakeSort {
+  constructor(private readonly f: string) {}
+  field(): string {
+    return this.f;
+  }
+  reversed(): boolean {
+    return false;
+  }
+}
+
+export class FakeLimit {
+  constructor(private readonly l: { count: number; offset: number }) {}
+  count(): number {
+    return this.l.count;
+  }
+  offset(): number {
+    return this.l.offset;
+  }
+  deparse(): string {
+    return `limit ${this.l.count} offset ${this.l.offset}`;
+  }
+}
+
 export interface FakeContextInit {
   server?: Record<string, string>;
   table?: Record<string, string>;
+  /** IMPORT FOREIGN SCHEMA … OPTIONS (…). */
+  importSchema?: Record<string, string>;
   /** [name, type] in get-columns order. */
   columns?: [string, TypeName][];
+  quals?: FakeQualInit[];
+  /** ORDER BY fields. */
+  sorts?: string[];
+  limit?: { count: number; offset?: number };
 }
 
 export class FakeContext {
@@ -89,20 +155,22 @@ export class FakeContext {
   getOptions(kind: { tag: string }): FakeOptions {
     if (kind.tag === "server") return new FakeOptions(this.init.server ?? {});
     if (kind.tag === "table") return new FakeOptions(this.init.table ?? {});
+    if (kind.tag === "import-schema") return new FakeOptions(this.init.importSchema ?? {});
     return new FakeOptions({});
   }
   getColumns(): FakeColumn[] {
     this.columnCalls++;
     return (this.init.columns ?? []).map(([n, t], i) => new FakeColumn(n, t, i + 1));
   }
-  getQuals(): never[] {
-    return [];
+  getQuals(): FakeQual[] {
+    return (this.init.quals ?? []).map((q) => new FakeQual(q));
   }
-  getSorts(): never[] {
-    return [];
+  getSorts(): FakeSort[] {
+    return (this.init.sorts ?? []).map((f) => new FakeSort(f));
   }
-  getLimit(): null {
-    return null;
+  getLimit(): FakeLimit | null {
+    const l = this.init.limit;
+    return l === undefined ? null : new FakeLimit({ count: l.count, offset: l.offset ?? 0 });
   }
 }
 

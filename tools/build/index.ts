@@ -8,7 +8,7 @@ import { bundleGuest } from "./bundle.js";
 import { fixBorrowDrops } from "./borrow-fix.js";
 import { componentizeGuest } from "./componentize.js";
 import { narrowWit } from "./narrow-wit.js";
-import { formatReport, writeOutputs, type BuildOutput } from "./report.js";
+import { compatibility, formatReport, writeOutputs, type BuildOutput } from "./report.js";
 import { type FdwProject, resolveProject } from "./resolve.js";
 import { releaseUrl } from "./sql.js";
 import { typecheckGuest } from "./typecheck.js";
@@ -115,7 +115,7 @@ export async function build(args: BuildArgs, log: (msg: string) => void = () => 
   if (!verification.ok) throw new VerificationError(verification);
   const repository = args.repository ?? process.env["GITHUB_REPOSITORY"] ?? project.repository;
   const url = args.url ?? releaseUrl(project, repository);
-  const output = writeOutputs(project, wasm, args.outDir, url, args.releaseFiles);
+  const output = writeOutputs(project, wasm, args.outDir, url, args.releaseFiles, compatibility(verification));
   const report = formatReport(project, output, bundle.bytes, verification, {
     typecheckMs,
     bundleMs: bundle.ms,

@@ -7,7 +7,7 @@ import { join, relative } from "node:path";
 import { repoRoot } from "../paths.js";
 import type { FdwProject } from "./resolve.js";
 import { releaseSql } from "./sql.js";
-import type { Verification } from "./verify.js";
+import { LATE_UTILS, type Verification } from "./verify.js";
 
 /** The Supabase host compiles the component on every query: keep it small. */
 export const SIZE_BUDGET_BYTES = 1_300_000;
@@ -29,7 +29,22 @@ export function formatBytes(n: number): string {
   return n >= 1_000_000 ? `${(n / 1_000_000).toFixed(2)} MB` : `${(n / 1000).toFixed(1)} kB`;
 }
 
-export function writeOutputs(project: FdwProject, wasm: Uint8Array, outDir: string, url: string, releaseFiles: boolean): BuildOutput {
+/**
+ * Which Supabase Wrappers releases can load the component, and why: the routines version it
+ * exports (v1 from 0.4.0, v2 from 0.5.0) and any utils function added later (host contract §1.10).
+ */
+export function compatibility(v: Verification): string {
+  const why = [v.routinesVersion === "0.2.0" ? "v2 routines (0.2.0) from 0.5.0" : "v1 routines (0.1.0) from 0.4.0"];
+  for (const imp of v.info.imports) {
+    for (const fn of imp.functions ?? []) {
+      const since = LATE_UTILS[fn];
+      if (since !== undefined && /^supabase:wrappers\/utils@/.test(imp.name)) why.push(`utils.${fn} from ${since}`);
+    }
+  }
+  return `Supabase Wrappers >= ${v.minWrappers} (${why.join("; ")})`;
+}
+
+export function writeOutputs(project: FdwProject, wasm: Uint8Array, outDir: string, url: string, releaseFiles: boolean, compat: string): BuildOutput {
   mkdirSync(outDir, { recursive: true });
   const wasmPath = join(outDir, project.output);
   writeFileSync(wasmPath, wasm);
@@ -40,7 +55,7 @@ export function writeOutputs(project: FdwProject, wasm: Uint8Array, outDir: stri
     const checksum = join(outDir, "checksum.txt");
     const readme = join(outDir, "README.txt");
     writeFileSync(checksum, sha256);
-    writeFileSync(readme, `${project.name} ${project.version}${project.description !== "" ? ` — ${project.description}` : ""}\n\n${sql}`);
+    writeFileSync(readme, `${project.name} ${project.version}${project.description !== "" ? ` — ${project.description}` : ""}\n\nLoads on ${compat}.\nsha256 ${sha256}\n\n${sql}`);
     written.push(checksum, readme);
   }
   return { wasmPath, bytes: wasm.byteLength, sha256, url, sql, releaseFiles: written };
@@ -70,7 +85,7 @@ export function formatReport(project: FdwProject, out: BuildOutput, jsBytes: num
     `  sha256      ${out.sha256}`,
     `  exports     ${v.exports.join(", ")}`,
     `  imports     ${v.imports.map(shortImport).join(", ")}`,
-    `  needs       Wrappers >= ${v.minWrappers}`,
+    `  loads on    ${compatibility(v)}`,
     ...v.notes.map((n) => `  note        ${n}`),
     ...out.releaseFiles.map((f) => `  wrote       ${rel(f)}`),
     "",

@@ -9,8 +9,8 @@ const IMPORT_RE = /^supabase:wrappers\/(http|jwt|stats|time|types|utils)@(0\.1\.
 const ROUTINES_RE = /^supabase:wrappers\/routines@(0\.1\.0|0\.2\.0)$/;
 const ASYNC_OPTIONS = new Set(["async", "callback"]);
 
-/** Functions added to `utils` in place, without a version bump (contract §1.10). */
-const LATE_UTILS: Readonly<Record<string, string>> = {
+/** Functions added to `utils` in place, without a version bump, and the first Wrappers release with them. */
+export const LATE_UTILS: Readonly<Record<string, string>> = {
   "get-vault-secret-by-name": "0.6.0",
   "query-setting": "0.6.2",
 };

@@ -1,106 +1,337 @@
-// GitHub events FDW: `GET {api_url}/{object}` → rows of a Postgres foreign table.
+// GitHub events FDW: GitHub's event feeds (GET {api_url}/{feed}, Link paging) → rows of a Postgres
+// foreign table. Every option, column and pushdown rule is documented in ../README.md.
 //
 //   create foreign table github.events (
-//     id text, type text, actor jsonb, repo jsonb, payload jsonb, public boolean,
-//     created_at timestamp,  -- also: org jsonb, or any other top-level key of an event
+//     id text, type text, actor jsonb, repo jsonb, payload jsonb, public boolean, created_at timestamp,
+//     org jsonb, repo_name text, org_login text, actor_login text   -- optional, any order
 //   ) server github_events_server options (object 'events', rowid_column 'id');
 //
-// Server option  api_url   base URL (default https://api.github.com; a trailing slash is dropped)
-// Table option   object    path under api_url, e.g. 'events', 'repos/octocat/Hello-World/events',
-//                          'orgs/github/events', 'users/octocat/events/public' (required)
-// Columns        mapped by name from each event object's top-level keys; the SDK converts the
-//                JSON value for the column's type (text, jsonb, boolean, timestamp(tz), integers,
-//                numeric, date, …). An absent key or JSON null gives NULL.
-// Pushdown       none yet: quals, sorts and LIMIT are hints that Postgres re-applies locally.
-// Pages          the first page only (seed parity); `fetchEvents` follows Link rel="next" once
-//                MAX_PAGES is raised.
-// Read-only      INSERT/UPDATE/DELETE fail with a clear error.
+// Pages are fetched lazily: the next one when the rows before it have been read, so Postgres
+// stopping early (LIMIT) also stops paging. Read-only: INSERT/UPDATE/DELETE fail clearly.
 
-import http from "supabase:wrappers/http@0.1.0";
-import type { Context, Row } from "supabase:wrappers/types@0.1.0";
-import { type ColumnInfo, defineRoutines, jsonShape, nextLink, packageInfo, pushRow, readColumns, readOptions, requestJson, requireOption, withContext } from "../../../sdk/index.js";
-
-const NAME = "github_events_fdw";
-const DEFAULT_API_URL = "https://api.github.com";
-/** Seed parity: read one page. Pagination (Link rel="next", 300-event cap) is a later step. */
-const MAX_PAGES = 1;
+import http from "supabase:wrappers/http@0.2.0";
+import stats from "supabase:wrappers/stats@0.2.0";
+import time from "supabase:wrappers/time@0.2.0";
+import type { Context, ImportForeignSchemaStmt, Row } from "supabase:wrappers/types@0.2.0";
+import utils from "supabase:wrappers/utils@0.2.0";
+import {
+  type ColumnInfo,
+  type OptionSet,
+  defineRoutinesV2,
+  header,
+  hostTime,
+  jsonShape,
+  nextLink,
+  packageInfo,
+  parseJsonBody,
+  readColumns,
+  readOptions,
+  requireOption,
+  rowPusher,
+  send,
+  statusError,
+  toError,
+  withContext,
+} from "../../../sdk/index.js";
 
 type Event = Readonly<Record<string, unknown>>;
 
-// Instance state. One instance serves one scan (or one modify) of one statement, then is dropped.
-let apiUrl = DEFAULT_API_URL;
-let columns: ColumnInfo[] = [];
-let events: Event[] = [];
-let next = 0;
+const API = "GitHub API";
+const LABEL = { label: API };
+// The feeds (`object` values), the IMPORT FOREIGN SCHEMA option that imports each, and the table it
+// creates. Each {…} is one name: a path segment, URL-encoded when sent. (Parallel arrays rather than
+// objects: fewer callbacks, and every JS function costs ~0.7 kB of component.)
+const PATHS = [
+  "events",
+  "repos/{owner}/{repo}/events",
+  "networks/{owner}/{repo}/events",
+  "orgs/{org}/events",
+  "users/{user}/events",
+  "users/{user}/events/public",
+  "users/{user}/received_events",
+  "users/{user}/received_events/public",
+];
+const IMPORT_OPTIONS = ["", "repo", "repo", "org", "user", "user", "user", "user"];
+const TABLES = ["events", "repo_events", "network_events", "org_events", "user_events", "user_public_events", "received_events", "received_public_events"];
+/** Columns whose `=` / IN quals narrow `object 'events'` to a feed (QUAL_PATHS: index in PATHS), most specific first. */
+const QUAL_COLUMNS = ["repo_name", "actor_login", "org_login"];
+const QUAL_PATHS = [1, 5, 3];
+const KIND: Record<string, string> = { repo: "repository", org: "organization", user: "user" };
+const COLUMNS = "id text, type text, actor jsonb, repo jsonb, payload jsonb, public boolean, created_at timestamp, org jsonb, repo_name text, org_login text, actor_login text";
+const NO_TOKEN = "set the server option api_key, api_key_id or api_key_name";
 
-function requestHeaders(): Record<string, string> {
-  return {
-    "user-agent": `tsfdw-github-events/${packageInfo().version}`,
-    accept: "application/vnd.github+json",
-    "x-github-api-version": "2022-11-28",
-  };
+interface Feed {
+  /** The next page; undefined once the feed is done. */
+  url: string | undefined;
+  /** What a 404 means: `repository 'o/r'`, `user 'u'`…; "" for the public events feed. */
+  what: string;
+  /** Fetched events not merged yet. */
+  buf: Event[];
+  pages: number;
+  /** Chosen by a qual: a 404 means no matching events, as the public feed would show none. */
+  chosen?: boolean;
 }
 
-/** GETs `url` and follows Link rel="next" for up to MAX_PAGES pages; checks the body's shape. */
-function fetchEvents(url: string): Event[] {
-  const out: Event[] = [];
-  let pageUrl: string | undefined = url;
-  for (let page = 0; pageUrl !== undefined && page < MAX_PAGES; page++) {
-    const { response, data } = requestJson(http, pageUrl, { label: "GitHub API", headers: requestHeaders() });
-    if (!Array.isArray(data)) {
-      throw new Error(`GitHub API GET ${pageUrl} returned ${jsonShape(data)} where a JSON array of events was expected; check the table option 'object'`);
-    }
-    for (const [i, item] of data.entries()) {
-      if (item === null || typeof item !== "object" || Array.isArray(item)) {
-        throw new Error(`GitHub API GET ${pageUrl}: element ${i} of the response is ${jsonShape(item)}, not an event object`);
-      }
-      out.push(item as Event);
-    }
-    pageUrl = nextLink(response);
+// Instance state. One instance serves one scan (or one modify, or one import), then is dropped.
+let apiUrl = "https://api.github.com";
+let token: string | undefined;
+let headers: Record<string, string> = {};
+let columns: ColumnInfo[] = [];
+let feeds: Feed[] = [];
+/** Rows read so far, newest first (a re-scan replays them), and the ids among them. */
+let events: Event[] = [];
+let seen = new Set<unknown>();
+let next = 0;
+/** LIMIT + OFFSET when the limit can be pushed down, else Infinity. */
+let need = Infinity;
+/** created_at lower bound in µs: paging stops below it. */
+let since = -Infinity;
+let rowsIn = 0;
+let bytesIn = 0;
+let open = false;
+
+const pushRow = rowPusher(hostTime(time));
+
+/** The feed `object` names (one of PATHS with its names filled in), or undefined. */
+function feed(object: string): Feed | undefined {
+  if (/(^|\/)\.\.?(\/|$)/.test(object)) return; // no `.` or `..` names
+  for (let i = 0; i < PATHS.length; i++) {
+    const names = new RegExp(`^${PATHS[i]?.replace(/\{\w+\}/g, "([^/]+)")}$`).exec(object)?.slice(1);
+    const opt = IMPORT_OPTIONS[i] as string;
+    if (names) return { url: `${apiUrl}/${object.split("/").map(encodeURIComponent).join("/")}`, what: opt && `${KIND[opt]} '${names.join("/")}'`, buf: [], pages: 0 };
   }
-  return out;
+}
+
+/** `2026-01-15 12:00:00 UTC` from epoch seconds ≥ 0 (H. Hinnant's civil_from_days: the guest has no usable Date). */
+function utc(s: number): string {
+  const f = Math.floor;
+  const z = f(s / 86400) + 719468;
+  const era = f(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = f((doe - f(doe / 1460) + f(doe / 36524) - f(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + f(yoe / 4) - f(yoe / 100));
+  const mp = f((5 * doy + 2) / 153);
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const t = s % 86400;
+  // 1MMDDhhmmss, then cut into MM-DD hh:mm:ss (zero-padded without a padding helper)
+  const digits = 1e10 + (m * 100 + doy - f((153 * mp + 2) / 5) + 1) * 1e6 + f(t / 3600) * 1e4 + (f(t / 60) % 60) * 100 + (t % 60);
+  return `${yoe + era * 400 + +(m < 3)}${String(digits).replace(/^1(..)(..)(..)(..)(..)$/, "-$1-$2 $3:$4:$5 UTC")}`;
+}
+
+/** GETs a feed's next page into its buffer; keeps the next link unless the feed is done. */
+function fetchPage(f: Feed): void {
+  const url = f.url as string;
+  f.url = undefined;
+  try {
+    const r = send(http, url, { ...LABEL, headers });
+    const { statusCode: s, body } = r;
+    // UTF-8 bytes of the body: + 1 per unit ≥ U+0080, + 1 more per BMP character ≥ U+0800 (a pair: 2 + 2).
+    // Dropping the ASCII runs first is much faster in QuickJS than matching every non-ASCII unit.
+    const wide = body.replace(/[\0-\x7f]+/g, "");
+    bytesIn += body.length + wide.length + wide.replace(/[\x80-\u07ff\ud800-\udfff]/g, "").length;
+    // Past GitHub's 300-event cap (a moving feed can get there): the feed ends.
+    if (s === 422 && f.pages) return;
+    f.pages++;
+    if (s === 403 || s === 429) {
+      // Primary limit: remaining 0 (or retry-after); secondary: GitHub's message says so.
+      const secondary = /secondary rate limit/i.test(body);
+      const retry = header(r, "retry-after");
+      const reset = Number(header(r, "x-ratelimit-reset"));
+      if (secondary || retry || header(r, "x-ratelimit-remaining") === "0") {
+        throw statusError(
+          r,
+          LABEL,
+          http,
+          url,
+          (secondary ? "secondary rate limit exceeded" : `rate limit exceeded (limit ${header(r, "x-ratelimit-limit") ?? "unknown"} requests${reset > 0 ? `, resets at ${utc(reset)}` : ""})`) +
+            (retry ? `; retry after ${retry} s` : secondary ? "; wait a few minutes" : "") +
+            (token ? "; a token was used" : `; no token was used: ${NO_TOKEN} for a higher limit`),
+        );
+      }
+    }
+    if (s === 404 && f.chosen) return;
+    if (s === 404 && f.what) throw statusError(r, LABEL, http, url, `${f.what} does not exist or is not visible ${token ? "with the token used" : `without a token (${NO_TOKEN})`}`);
+    if (s < 200 || s > 299) throw statusError(r, LABEL, http, url);
+    const data = parseJsonBody(r, LABEL, url);
+    if (!Array.isArray(data)) throw new Error(`${API} GET ${url} returned ${jsonShape(data)} where a JSON array of events was expected`);
+    for (let i = 0; i < data.length; i++) {
+      const e: unknown = data[i];
+      if (e === null || typeof e !== "object" || Array.isArray(e)) throw new Error(`${API} GET ${url}: element ${i} of the response is ${jsonShape(e)}, not an event object`);
+    }
+    f.buf = data as Event[];
+    rowsIn += data.length;
+    const last = data[data.length - 1] as Event | undefined;
+    let older = false;
+    try {
+      // Feeds are newest first: once past the created_at bound, later pages hold only older events.
+      older = since > time.parseFromRfc3339(String(last?.["created_at"]));
+    } catch {
+      // no usable created_at: keep paging
+    }
+    if (last && !older) f.url = nextLink(r);
+  } catch (e) {
+    const m = toError(e).message;
+    throw new Error(token ? m.split(token).join("[token]") : m);
+  }
+}
+
+/**
+ * The next new event, newest first across the feeds (fetching pages as needed), or undefined at
+ * the end. Once the scan has read all it will read (the end, or LIMIT + OFFSET rows when the limit
+ * is pushed down, after which Postgres pulls no more), the stats are reported.
+ */
+function pull(): Event | undefined {
+  while (events.length < need) {
+    let best: Feed | undefined;
+    for (const f of feeds) {
+      if (!f.buf.length && f.url) fetchPage(f);
+      if (f.buf.length && (!best || String(f.buf[0]?.["created_at"]) > String(best.buf[0]?.["created_at"]))) best = f;
+    }
+    if (!best) break;
+    const e = best.buf.shift() as Event;
+    const id = e["id"] ?? e;
+    if (!seen.has(id)) {
+      seen.add(id);
+      events.push(e);
+      if (events.length >= need) report();
+      return e;
+    }
+  }
+  report();
+}
+
+/**
+ * rows-in and bytes-in, once per scan. Never from end-scan: Postgres runs it at executor end, where
+ * the host's SPI statements fail ("cannot execute SQL without an outer snapshot or portal").
+ */
+function report(): void {
+  if (open) {
+    open = false;
+    const name = packageInfo().name;
+    stats.incStats(name, { tag: "rows-in" }, rowsIn);
+    stats.incStats(name, { tag: "bytes-in" }, bytesIn);
+  }
+}
+
+/** A column's value: repo_name / org_login / actor_login are the event's repo.name / org.login / actor.login. */
+function pick(e: Event, c: ColumnInfo): unknown {
+  if (!QUAL_COLUMNS.includes(c.name)) return Object.hasOwn(e, c.name) ? e[c.name] : undefined;
+  const [key, sub] = c.name.split("_") as [string, string];
+  return (e[key] as Event | undefined)?.[sub];
 }
 
 // host-version-requirement `^0.1.0`: every Supabase Wasm host (0.1.x) accepts it.
-export const routines = defineRoutines(
-  { name: NAME, hostVersion: "^0.1.0" },
+export const routines = defineRoutinesV2(
+  { name: "github_events_fdw", hostVersion: "^0.1.0" },
   {
     // Runs at planning time (also for EXPLAIN): server options only, no I/O.
     init(ctx: Context) {
-      apiUrl = (readOptions(ctx, "server").get("api_url") ?? DEFAULT_API_URL).trim().replace(/\/+$/, "");
+      apiUrl = (readOptions(ctx, "server").get("api_url") ?? apiUrl).trim().replace(/\/+$/, "");
     },
 
     beginScan(ctx: Context) {
-      const object = requireOption(readOptions(ctx, "table"), "object", "create foreign table github.events (…) server … options (object 'events')")
-        .trim()
-        .replace(/^\/+|\/+$/g, "");
+      const object = requireOption(readOptions(ctx, "table"), "object", "options (object 'events')").trim().replace(/^\/+|\/+$/g, "");
+      const own = feed(object);
+      if (!own) throw new Error(`invalid table option object '${object}': expected one of ${PATHS.join(", ")} (a name must not be empty, '.' or '..')`);
+      // The token: api_key, or a Vault secret by id (api_key_id) or by name (api_key_name; get-vault-secret
+      // looks names up too on Wrappers >= 0.6.1, so the component needs no get-vault-secret-by-name).
+      const server = readOptions(ctx, "server");
+      const ref = server.get("api_key_id") ?? server.get("api_key_name");
+      token = (server.get("api_key") ?? (ref === undefined ? undefined : (utils.getVaultSecret(ref) ?? "")))?.trim();
+      if (token === "" || /[^\x20-\x7e]/.test(token ?? "")) {
+        throw new Error("the GitHub token (server option api_key, or the Vault secret that api_key_id / api_key_name names) is empty or not printable ASCII");
+      }
+      headers = { "user-agent": `tsfdw-github-events/${packageInfo().version}`, accept: "application/vnd.github+json", "x-github-api-version": "2022-11-28", ...(token && { authorization: `Bearer ${token}` }) };
       columns = readColumns(ctx);
-      events = fetchEvents(`${apiUrl}/${object}`);
-      next = 0;
+      events = [];
+      seen = new Set();
+      next = rowsIn = bytesIn = 0;
+      since = -Infinity;
+      open = true;
+      // Quals are hints (Postgres rechecks them all): constant `=` / IN on strings choose feeds, and
+      // `created_at > c` / `>= c` (c of the column's own type) bounds paging.
+      let createdAt: string | undefined;
+      for (const col of columns) if (col.name === "created_at") createdAt = col.type;
+      let picked: Feed[] | undefined;
+      let rank = 9;
+      const quals = ctx.getQuals();
+      for (const q of quals) {
+        if (q.param()) continue; // a parameter's value may be a placeholder
+        const field = q.field();
+        const op = q.operator();
+        const v = q.value();
+        const cells = v.tag === "array" ? (q.useOr() ? v.val : []) : [v.val];
+        const c = cells[0];
+        if (field === "created_at" && /^>=?$/.test(op) && v.tag === "cell" && (c?.tag === "timestamp" || c?.tag === "timestamptz") && c.tag === createdAt) since = Math.max(since, c.val);
+        const r = QUAL_COLUMNS.indexOf(field);
+        if (object === "events" && op === "=" && r >= 0 && r < rank) {
+          // by URL: a value listed twice is read once; undefined: a value that names no feed
+          const found = new Map<string | undefined, Feed | undefined>();
+          for (const x of cells) {
+            const f = x.tag === "string" ? feed((PATHS[QUAL_PATHS[r] as number] as string).split(/\{.*\}/).join(x.val)) : undefined;
+            if (f) f.chosen = true;
+            found.set(f?.url, f);
+          }
+          if (found.size && !found.has(undefined)) {
+            picked = [...found.values()] as Feed[];
+            rank = r;
+          }
+        }
+      }
+      feeds = picked ?? [own];
+      // LIMIT is pushed down only when the feed choice consumed every qual and nothing is sorted.
+      const limit = ctx.getLimit();
+      need = limit && quals.length === (picked ? 1 : 0) && !ctx.getSorts().length ? limit.count() + limit.offset() : Infinity;
+      for (const f of feeds) f.url += `?per_page=${Math.max(1, Math.min(100, need))}`;
+      pull(); // the first page now, so that request errors surface in begin-scan
     },
 
     iterScan(_ctx: Context, row: Row) {
-      const event = events[next];
-      if (event === undefined) return null;
+      const event = events[next] ?? pull();
+      if (!event) return null;
       next++;
       try {
-        pushRow(row, columns, event);
+        pushRow(row, columns, event, pick);
       } catch (e) {
         throw withContext(`event ${String(event["id"] ?? `#${next}`)}`, e);
       }
       return 0;
     },
 
-    // Rows are buffered, so a re-scan replays them without another request.
+    // Rows read are kept, so a re-scan replays them, then goes on paging.
     reScan() {
       next = 0;
     },
 
-    // Also called without begin-scan (plain EXPLAIN): only resets state.
+    // Also called without begin-scan (plain EXPLAIN).
     endScan() {
-      columns = [];
+      open = false;
+      feeds = [];
       events = [];
-      next = 0;
+      seen = new Set();
+      columns = [];
+    },
+
+    // IMPORT FOREIGN SCHEMA github FROM SERVER s INTO gh [OPTIONS (repo 'o/r', org 'x', user 'u')]:
+    // `events`, plus one table per feed of each repo/org/user (comma-separated lists allowed).
+    importForeignSchema(ctx: Context, stmt: ImportForeignSchemaStmt) {
+      const o = ctx.getOptions({ tag: "import-schema" });
+      const { tag } = stmt.listType;
+      const out: string[] = [];
+      for (let i = 0; i < PATHS.length; i++) {
+        const opt = IMPORT_OPTIONS[i] as string;
+        const names = opt ? ((o.get(opt) ?? "").match(/[^\s,]+/g) ?? []) : [""];
+        for (const n of names) {
+          const object = (PATHS[i] as string).split(/\{.*\}/).join(n);
+          if (!feed(object)) throw new Error(`invalid IMPORT FOREIGN SCHEMA option ${opt} '${n}': expected ${opt === "repo" ? "owner/name" : "a login"}, or a comma-separated list of them`);
+          // With several names, each table name gets the name as a suffix: repo_events_octo_org__octo_repo.
+          const table = names.length > 1 ? `${TABLES[i]}_${n.toLowerCase().replace("/", "__").replace(/\W/g, "_")}` : (TABLES[i] as string);
+          if (tag === "all" || stmt.tableList.includes(table) === (tag === "limit-to")) {
+            out.push(`create foreign table if not exists "${table}" (${COLUMNS}) server "${stmt.serverName.replace(/"/g, '""')}" options (object '${object.replace(/'/g, "''")}', rowid_column 'id')`);
+          }
+        }
+      }
+      return out;
     },
   },
 );
