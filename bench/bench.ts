@@ -1,6 +1,7 @@
 // `npm run bench`: component size, build time, per-query start on the wasmtime-36 runner
 // (compile + instantiate + init), rows/s through iter-scan on a 20,000-event mock feed, and the
-// requests and bytes each kind of query costs against the mock, next to the seed's one page.
+// requests and bytes each kind of query costs against the mock, next to the seed's one page; then
+// the same through SQL in the local Postgres host (bench/sql.ts).
 // Benchmarks measure; they assert nothing. Results go to stdout and dist/bench.json.
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -9,6 +10,7 @@ import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { startMockGitHub } from "../mock/github/server.js";
 import { distDir, repoRoot, runnerBin } from "../tools/paths.js";
+import { sqlBench } from "./sql.js";
 
 interface Timing {
   compile_ms: number;
@@ -194,6 +196,9 @@ async function main(): Promise<void> {
     );
   }
 
+  process.stderr.write("bench: through SQL in the local Postgres host (seed query cold/cached, 20,000-event scan)…\n");
+  const sql = await sqlBench(wasmPath);
+
   const result = {
     machine: machine(),
     date: new Date().toISOString(),
@@ -213,6 +218,7 @@ async function main(): Promise<void> {
       end_to_end_rows_per_s: Math.round(median(bigRuns.map((r) => r.rows / (r.wallMs / 1000)))),
     },
     requests_per_query: perQuery,
+    sql,
   };
   writeFileSync(join(distDir, "bench.json"), JSON.stringify(result, null, 2) + "\n");
   process.stdout.write(JSON.stringify(result, null, 2) + "\n");
