@@ -331,28 +331,35 @@ describe("LIMIT pushdown", () => {
   const all = makeEvents(300);
   beforeEach(() => (fakeHttp.handler = githubHandler({ "/events": all, "/repos/o/r1/events": all.filter((e) => e.repo.name === "o/r1") })));
 
-  test("no quals: per_page = LIMIT + OFFSET (at most 100) and no more pages than needed; OFFSET rows are still returned", async () => {
-    const s = await scan({ limit: { count: 5 } });
+  test("no quals: per_page = LIMIT + OFFSET (at most 100) and no more pages than Postgres pulls; OFFSET rows are still returned", async () => {
+    // Postgres stops pulling at LIMIT + OFFSET rows (pull = 5, 70, 150 below).
+    const s = await scan({ limit: { count: 5 } }, 5);
     assert.deepEqual(s.urls, ["/events?per_page=5"]);
     assert.deepEqual(ids(s), all.slice(0, 5).map((e) => e.id));
     resetFakeHost();
     fakeHttp.handler = githubHandler({ "/events": all });
-    const t = await scan({ limit: { count: 50, offset: 20 } });
+    const t = await scan({ limit: { count: 50, offset: 20 } }, 70);
     assert.deepEqual(t.urls, ["/events?per_page=70"]);
     assert.deepEqual(ids(t), all.slice(0, 70).map((e) => e.id), "Postgres skips the OFFSET rows itself");
     resetFakeHost();
     fakeHttp.handler = githubHandler({ "/events": all });
-    const u = await scan({ limit: { count: 150 } });
+    const u = await scan({ limit: { count: 150 } }, 150);
     assert.deepEqual(u.urls, ["/events?per_page=100", "/events?per_page=100&page=2"]);
     assert.equal(u.rows.length, 150);
   });
 
+  test("pulled past the LIMIT (a WHERE or join the host did not pass on): goes on from page 1 at 100 per page, no duplicates", async () => {
+    const s = await scan({ limit: { count: 5 } });
+    assert.deepEqual(s.urls, ["/events?per_page=5", "/events?per_page=100", "/events?per_page=100&page=2", "/events?per_page=100&page=3"]);
+    assert.deepEqual(ids(s), all.slice(0, 300).map((e) => e.id));
+  });
+
   test("the feed-choosing qual consumed: pushed down; LIMIT 0 reads nothing", async () => {
-    const s = await scan({ quals: [eq("repo_name", "o/r1")], limit: { count: 3 } });
+    const s = await scan({ quals: [eq("repo_name", "o/r1")], limit: { count: 3 } }, 3);
     assert.deepEqual(s.urls, ["/repos/o/r1/events?per_page=3"]);
     assert.equal(s.rows.length, 3);
     resetFakeHost();
-    assert.deepEqual((await scan({ limit: { count: 0 } })).urls, []);
+    assert.deepEqual((await scan({ limit: { count: 0 } }, 0)).urls, []);
   });
 
   test("not pushed down when a qual was not consumed, or with ORDER BY", async () => {

@@ -70,6 +70,8 @@ interface Feed {
   pages: number;
   /** Chosen by a qual: a 404 means no matching events, as the public feed would show none. */
   chosen?: boolean;
+  /** While the first page is a small LIMIT-sized one: the feed's URL, to go on from page 1 at 100 per page. */
+  small?: string;
 }
 
 // Instance state. One instance serves one scan (or one modify, or one import), then is dropped.
@@ -82,13 +84,15 @@ let feeds: Feed[] = [];
 let events: Event[] = [];
 let seen = new Set<unknown>();
 let next = 0;
-/** LIMIT + OFFSET when the limit can be pushed down, else Infinity. */
+/** LIMIT + OFFSET when the limit can be pushed down, else Infinity: the size of the first page. */
 let need = Infinity;
 /** created_at lower bound in µs: paging stops below it. */
 let since = -Infinity;
 let rowsIn = 0;
 let bytesIn = 0;
-let open = false;
+/** What report() has already sent to the stats. */
+let rowsReported = 0;
+let bytesReported = 0;
 
 const pushRow = rowPusher(hostTime(time));
 
@@ -168,7 +172,14 @@ function fetchPage(f: Feed): void {
     } catch {
       // no usable created_at: keep paging
     }
-    if (last && !older) f.url = nextLink(r);
+    if (last && !older) {
+      // After a small LIMIT-sized first page, Postgres wants more rows only when something the
+      // host did not pass on (a WHERE it could not extract, a join, an ORDER BY on an expression)
+      // drops rows: go on at 100 per page from page 1; `seen` skips the events already returned.
+      const n = nextLink(r);
+      f.url = n && f.small ? `${f.small}?per_page=100` : n;
+    }
+    f.small = undefined;
   } catch (e) {
     const m = toError(e).message;
     throw new Error(token ? m.split(token).join("[token]") : m);
@@ -177,11 +188,12 @@ function fetchPage(f: Feed): void {
 
 /**
  * The next new event, newest first across the feeds (fetching pages as needed), or undefined at
- * the end. Once the scan has read all it will read (the end, or LIMIT + OFFSET rows when the limit
- * is pushed down, after which Postgres pulls no more), the stats are reported.
+ * the end. The stats are reported at the end, and at LIMIT + OFFSET rows when the limit is pushed
+ * down (Postgres usually pulls no more; if it does, the rest is reported at the end).
  */
 function pull(): Event | undefined {
-  while (events.length < need) {
+  // LIMIT 0: Postgres pulls nothing, so read nothing.
+  while (need) {
     let best: Feed | undefined;
     for (const f of feeds) {
       if (!f.buf.length && f.url) fetchPage(f);
@@ -193,7 +205,7 @@ function pull(): Event | undefined {
     if (!seen.has(id)) {
       seen.add(id);
       events.push(e);
-      if (events.length >= need) report();
+      if (events.length === need) report();
       return e;
     }
   }
@@ -201,15 +213,17 @@ function pull(): Event | undefined {
 }
 
 /**
- * rows-in and bytes-in, once per scan. Never from end-scan: Postgres runs it at executor end, where
- * the host's SPI statements fail ("cannot execute SQL without an outer snapshot or portal").
+ * rows-in and bytes-in not reported yet (so once per scan, unless Postgres reads on past a pushed
+ * LIMIT). Never from end-scan: Postgres runs it at executor end, where the host's SPI statements
+ * fail ("cannot execute SQL without an outer snapshot or portal").
  */
 function report(): void {
-  if (open) {
-    open = false;
+  if (rowsIn > rowsReported || bytesIn > bytesReported) {
     const name = packageInfo().name;
-    stats.incStats(name, { tag: "rows-in" }, rowsIn);
-    stats.incStats(name, { tag: "bytes-in" }, bytesIn);
+    stats.incStats(name, { tag: "rows-in" }, rowsIn - rowsReported);
+    stats.incStats(name, { tag: "bytes-in" }, bytesIn - bytesReported);
+    rowsReported = rowsIn;
+    bytesReported = bytesIn;
   }
 }
 
@@ -245,9 +259,8 @@ export const routines = defineRoutinesV2(
       columns = readColumns(ctx);
       events = [];
       seen = new Set();
-      next = rowsIn = bytesIn = 0;
+      next = rowsIn = bytesIn = rowsReported = bytesReported = 0;
       since = -Infinity;
-      open = true;
       // Quals are hints (Postgres rechecks them all): constant `=` / IN on strings choose feeds, and
       // `created_at > c` / `>= c` (c of the column's own type) bounds paging.
       let createdAt: string | undefined;
@@ -279,10 +292,13 @@ export const routines = defineRoutinesV2(
         }
       }
       feeds = picked ?? [own];
-      // LIMIT is pushed down only when the feed choice consumed every qual and nothing is sorted.
+      // LIMIT sizes the first page only when the feed choice consumed every qual and nothing is sorted.
       const limit = ctx.getLimit();
       need = limit && quals.length === (picked ? 1 : 0) && !ctx.getSorts().length ? limit.count() + limit.offset() : Infinity;
-      for (const f of feeds) f.url += `?per_page=${Math.max(1, Math.min(100, need))}`;
+      for (const f of feeds) {
+        if (need < 100) f.small = f.url;
+        f.url += `?per_page=${Math.max(1, Math.min(100, need))}`;
+      }
       pull(); // the first page now, so that request errors surface in begin-scan
     },
 
@@ -305,7 +321,6 @@ export const routines = defineRoutinesV2(
 
     // Also called without begin-scan (plain EXPLAIN).
     endScan() {
-      open = false;
       feeds = [];
       events = [];
       seen = new Set();
