@@ -12,7 +12,7 @@ use crate::types::{
     Cell, ImportForeignSchemaStmt, ModifyRow, Options, PgType, RoutinesVersion, ScanSpec, FSERVER_OID_KEY,
     FTABLE_OID_KEY,
 };
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 use wasmtime::component::{Component, Linker, Resource};
 use wasmtime::{Config, Engine, Store};
@@ -32,6 +32,48 @@ pub fn check_host_version(requirement: &str) -> Result<()> {
             format!("host version {HOST_VERSION} not match requirement {requirement}"),
         ))
     }
+}
+
+/// The version of the wasmtime crate this host is built on: `36.x.y` for `tsfdw-host` (the
+/// engine Supabase Wrappers pins), the current release for `tsfdw-host-strict` (the same
+/// sources built on a newer wasmtime); `unknown` if it cannot be determined.
+pub fn wasmtime_version() -> &'static str {
+    static VERSION: OnceLock<String> = OnceLock::new();
+    VERSION.get_or_init(|| {
+        // wasmtime exports no version constant, but its default module-version strategy (which
+        // ties serialized code to a wasmtime release) hashes the crate's `CARGO_PKG_VERSION`:
+        // a hasher that records the bytes it is fed recovers it (a `str` hashes as its bytes
+        // followed by 0xff).
+        #[derive(Default)]
+        struct Recorder(Vec<u8>);
+        impl std::hash::Hasher for Recorder {
+            fn finish(&self) -> u64 {
+                0
+            }
+            fn write(&mut self, bytes: &[u8]) {
+                self.0.extend_from_slice(bytes);
+            }
+        }
+        let mut rec = Recorder::default();
+        std::hash::Hash::hash(&wasmtime::ModuleVersionStrategy::WasmtimeVersion, &mut rec);
+        let text: String = rec
+            .0
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'+'))
+            .map(|&b| char::from(b))
+            .collect();
+        if semver::Version::parse(&text).is_ok() {
+            text
+        } else {
+            "unknown".to_string()
+        }
+    })
+}
+
+/// `wasmtime-<version>` (see [`wasmtime_version`]): which engine runs the guests, for reports.
+pub fn engine_name() -> &'static str {
+    static NAME: OnceLock<String> = OnceLock::new();
+    NAME.get_or_init(|| format!("wasmtime-{}", wasmtime_version()))
 }
 
 /// Per-instance configuration: back ends of the host functions and knobs.
@@ -608,6 +650,24 @@ mod tests {
         let e = check_host_version("not a req").unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Semver);
         assert!(e.to_string().starts_with("semver error: "));
+    }
+
+    #[test]
+    fn wasmtime_version_is_the_locked_one() {
+        let v = semver::Version::parse(wasmtime_version()).expect("a semver version");
+        // tsfdw-host is wasmtime 36 (Supabase); tsfdw-host-strict (cfg tsfdw_strict) a current one
+        if cfg!(tsfdw_strict) {
+            assert!(v.major >= 38, "{v}");
+        } else {
+            assert_eq!(v.major, 36, "{v}");
+        }
+        assert_eq!(engine_name(), format!("wasmtime-{v}"));
+        // the very version Cargo.lock resolved
+        let lock = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.lock")).unwrap_or_default();
+        if !lock.is_empty() {
+            let entry = format!("name = \"wasmtime\"\nversion = \"{v}\"\n");
+            assert!(lock.contains(&entry), "wasmtime {v} is not in Cargo.lock");
+        }
     }
 
     #[test]

@@ -189,7 +189,7 @@ mod tests {
 
     #[test]
     fn wasmtime_chain() {
-        let e = anyhow::anyhow!("root cause").context("outer");
+        let e = wasmtime::Error::msg("root cause").context("outer");
         let f = FdwError::wasmtime(&e);
         assert_eq!(f.to_string(), "wasmtime error: outer: root cause");
     }

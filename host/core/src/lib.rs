@@ -6,6 +6,11 @@
 //! `types` and `utils` host interfaces of both versions, following the behavioural contract
 //! in `shared/design/supabase-host-contract.md`.
 //!
+//! The same sources are also compiled as the crate `tsfdw-host-strict` (`../core-strict`)
+//! against a current wasmtime, which enforces component-model rules wasmtime 36 lets pass
+//! (borrowed handles dropped in post-return); `cfg(tsfdw_strict)` is set there.
+//! [`engine_name`] says which one a build uses.
+//!
 //! Postgres-specific parts sit behind traits ([`Reporter`], [`SecretStore`], [`SettingStore`],
 //! [`StatsStore`]) so a pgrx extension can reuse the host.
 //!
@@ -39,7 +44,9 @@ mod state;
 mod timing;
 mod types;
 
-pub use engine::{check_host_version, validate_cells, FdwEngine, FdwInstance, HostConfig, HOST_VERSION};
+pub use engine::{
+    check_host_version, engine_name, validate_cells, wasmtime_version, FdwEngine, FdwInstance, HostConfig, HOST_VERSION,
+};
 pub use error::{ErrorKind, FdwError, Result};
 pub use http::{HttpConfig, HttpMethod, HttpRequest, HttpResponse};
 pub use package::{
@@ -55,5 +62,7 @@ pub use types::{
     Qual, RoutinesVersion, ScanSpec, Sort, TypeOid, Value, FSERVER_OID_KEY, FTABLE_OID_KEY,
 };
 
-/// The wasmtime version this host is built on (re-exported so callers use the same types).
+/// The wasmtime this host is built on (re-exported so callers use the same types): 36 for
+/// `tsfdw-host`; the same sources compiled as `tsfdw-host-strict` use a current wasmtime
+/// (see [`wasmtime_version`]).
 pub use wasmtime;

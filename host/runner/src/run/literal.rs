@@ -2,7 +2,7 @@
 //! as Postgres coerces an untyped literal to the column type.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
-use tsfdw_host::{Cell, Column, PgType};
+use super::host::{Cell, Column, PgType};
 
 /// A literal as written on the command line.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,10 +1,10 @@
 //! Row output: psql-like aligned tables and JSON lines.
 
-use tsfdw_host::format::{
+use super::host::format::{
     date_from_secs, datetime_from_micros, iso_datetime, pg_date, pg_float4, pg_float8, pg_jsonb, pg_numeric,
     pg_timestamp, pg_timestamptz,
 };
-use tsfdw_host::{Cell, Column};
+use super::host::{Cell, Column};
 
 /// Postgres text output of `"char"`: the byte itself, or `\ooo` for non-printable bytes.
 fn pg_char(v: i8) -> String {
@@ -157,7 +157,7 @@ pub fn json_line(columns: &[Column], row: &[Option<Cell>]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tsfdw_host::PgType;
+    use super::super::host::PgType;
 
     #[test]
     fn json_lines() {

@@ -4,8 +4,8 @@
 //! `ilike`, `not ilike`), `col [not] in (v1, v2, …)`, `col is [not] null`, `col is [not] true|false`.
 //! Values: a single-quoted SQL string (`''` escapes a quote), a number, `true`/`false`.
 
-use crate::literal::{coerce, Lit};
-use tsfdw_host::{Cell, Column, PgType, Qual, Value};
+use super::literal::{coerce, Lit};
+use super::host::{Cell, Column, PgType, Qual, Value};
 
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {
