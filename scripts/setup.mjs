@@ -67,8 +67,8 @@ function ensureRunner() {
   const bin = join(cargoTarget, "release", "tsfdw-runner");
   say(
     existsSync(bin)
-      ? "checking the wasmtime-36 runner is up to date (cargo build --release)…"
-      : `building the wasmtime-36 runner (cargo build --release, first build takes several minutes; cache: ${cargoTarget})…`,
+      ? "checking the runner is up to date (cargo build --release)…"
+      : `building the runner (wasmtime 36 and a strict current wasmtime; cargo build --release, the first build takes 10–15 minutes; cache: ${cargoTarget})…`,
   );
   must("cargo", ["build", "--release", "--locked", "--manifest-path", "host/Cargo.toml"], {
     env: { ...process.env, CARGO_TARGET_DIR: cargoTarget },
@@ -111,7 +111,15 @@ switch (job) {
       env: { ...process.env, CARGO_TARGET_DIR: cargoTarget },
     });
     say("running the tests (node --test)…");
-    process.exit(run(process.execPath, ["--test", ...args, ...testFiles()], { env: { ...process.env, CARGO_TARGET_DIR: cargoTarget } }));
+    const env = { ...process.env, CARGO_TARGET_DIR: cargoTarget };
+    const all = run(process.execPath, ["--test", ...args, ...testFiles()], { env });
+    // The runner integration suite again on the strict engine (current wasmtime): the same built
+    // components must pass on both.
+    say("running the runner integration suite on the strict engine (TSFDW_ENGINE=strict)…");
+    const strict = run(process.execPath, ["--test", ...args, ...testFiles().filter((f) => /\/(integration-|component-runner)/.test(f))], {
+      env: { ...env, TSFDW_ENGINE: "strict" },
+    });
+    process.exit(all !== 0 ? all : strict);
   }
   case "bench":
     ensureNodeModules();

@@ -362,7 +362,7 @@ const EVENTS = [
   { id: "e2", type: "WatchEvent", extra: 1 },
 ];
 
-describe("fixed guests on the wasmtime-36 runner", { skip: existsSync(runnerBin) ? false : `runner not built (${runnerBin})` }, () => {
+describe("fixed guests on both runner engines (wasmtime 36 and the strict one)", { skip: existsSync(runnerBin) ? false : `runner not built (${runnerBin})` }, () => {
   let server: Server;
   let base = "";
   const seen: string[] = [];
@@ -381,15 +381,15 @@ describe("fixed guests on the wasmtime-36 runner", { skip: existsSync(runnerBin)
   });
   after(() => server?.close());
 
-  const runner = async (args: string[]): Promise<string> => (await run(runnerBin, args, { timeout: 60_000 })).stdout;
   const file = (name: string, bytes: Uint8Array): string => {
     const p = join(tmp, name);
     writeFileSync(p, bytes);
     return p;
   };
 
-  for (const v of ["0.1.0", "0.2.0"] as const) {
-    test(`routines@${v}: scan, insert, update (i64 rowid between the borrows), delete${v === "0.2.0" ? ", import-schema" : ""}`, async () => {
+  for (const [v, engine] of [["0.1.0", "supabase"], ["0.2.0", "supabase"], ["0.1.0", "strict"], ["0.2.0", "strict"]] as const) {
+    test(`routines@${v} on --engine ${engine}: scan, insert, update (i64 rowid between the borrows), delete${v === "0.2.0" ? ", import-schema" : ""}`, async () => {
+      const runner = async (args: string[]): Promise<string> => (await run(runnerBin, [...args, "--engine", engine], { timeout: 60_000 })).stdout;
       const wasm = file(`fixed-${v}.wasm`, get(fixed, v));
       const common = ["--server", `api_url=${base}`, "--table", "object=events", "--table", "rowid_column=id"];
       const text = ["--column", "id:text", "--column", "type:text"];
@@ -399,8 +399,9 @@ describe("fixed guests on the wasmtime-36 runner", { skip: existsSync(runnerBin)
         { id: "e1", type: "PushEvent" },
         { id: "e2", type: "WatchEvent" },
       ]);
-      // The unfixed component gives the same rows (the fix changes when handles are dropped, nothing else).
-      const rawRows = (await runner(["scan", file(`raw-${v}.wasm`, get(raw, v)), ...common, ...text, "--format", "json"])).trim().split("\n").map((l) => JSON.parse(l) as unknown);
+      // The unfixed component gives the same rows on wasmtime 36 (the fix changes when handles are
+      // dropped, nothing else); the strict engine rejects it (test/engines.test.ts).
+      const rawRows = (await run(runnerBin, ["scan", file(`raw-${v}.wasm`, get(raw, v)), ...common, ...text, "--format", "json", "--engine", "supabase"], { timeout: 60_000 })).stdout.trim().split("\n").map((l) => JSON.parse(l) as unknown);
       assert.deepEqual(rawRows, rows);
       await runner(["insert", wasm, ...common, ...text, "--values", '{"id":"n1","type":"X"}']);
       await runner(["update", wasm, ...common, "--column", "id:bigint", "--column", "type:text", "--rowid", "42", "--values", '{"type":"Y"}']);

@@ -12,7 +12,7 @@ export const cacheDir = process.env.TSFDW_CACHE_DIR ?? join(process.env.XDG_CACH
 /** Cargo target directory for the Rust hosts. */
 export const cargoTargetDir = process.env.CARGO_TARGET_DIR ?? join(cacheDir, "cargo-target");
 
-/** The wasmtime-36 runner binary built from host/. */
+/** The runner binary built from host/ (wasmtime 36 by default, `--engine strict` for a current wasmtime). */
 export const runnerBin = process.env.TSFDW_RUNNER ?? join(cargoTargetDir, "release", "tsfdw-runner");
 
 /** Default output directory of `tsfdw build`. */

@@ -1,4 +1,4 @@
-// `tsfdw scan <component.wasm> …`: runs the wasmtime-36 runner (host/, binary tsfdw-runner) with
+// `tsfdw scan <component.wasm> …`: runs the runner (host/, binary tsfdw-runner; wasmtime 36, or a current wasmtime with `--engine strict`) with
 // the arguments passed through, forwarding stdio and the exit code. Builds the runner first when
 // it is missing, saying so (the first cargo build takes minutes).
 import { spawnSync } from "node:child_process";
