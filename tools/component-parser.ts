@@ -5,6 +5,8 @@
 // Why our own: the build must prove what a component imports/uses without a Rust toolchain, and
 // a few hundred lines of TypeScript beat a native dependency for that.
 
+import { Reader, WasmFormatError as ComponentFormatError } from "./component/binary.js";
+
 export type ExternKind = "core-module" | "func" | "value" | "type" | "component" | "instance";
 
 export interface ComponentImport {
@@ -37,7 +39,8 @@ export interface ComponentInfo {
   typeWarning?: string;
 }
 
-export class ComponentFormatError extends Error {}
+/** The byte reader's error (tools/component/binary.ts, shared by every binary reader here). */
+export { ComponentFormatError };
 
 const SECTION = { custom: 0, coreModule: 1, coreInstance: 2, coreType: 3, component: 4, instance: 5, alias: 6, type: 7, canon: 8, start: 9, import: 10, export: 11, value: 12 } as const;
 
@@ -61,59 +64,6 @@ const CANON_NAMES: Record<number, string> = {
   0x40: "thread.spawn-ref", 0x41: "thread.spawn-indirect", 0x42: "thread.available-parallelism",
 };
 export const SYNC_CANON_OPS: ReadonlySet<string> = new Set(["lift", "lower", "resource.new", "resource.drop", "resource.rep"]);
-
-class Reader {
-  pos: number;
-  constructor(
-    readonly bytes: Uint8Array,
-    start = 0,
-    readonly end = bytes.length,
-  ) {
-    this.pos = start;
-  }
-  get done(): boolean {
-    return this.pos >= this.end;
-  }
-  fail(msg: string): never {
-    throw new ComponentFormatError(`${msg} at byte offset ${this.pos}`);
-  }
-  byte(): number {
-    if (this.pos >= this.end) this.fail("unexpected end of data");
-    return this.bytes[this.pos++] as number;
-  }
-  peek(): number {
-    if (this.pos >= this.end) this.fail("unexpected end of data");
-    return this.bytes[this.pos] as number;
-  }
-  /** Unsigned LEB128 (up to 32 bits). */
-  u32(): number {
-    let result = 0;
-    let shift = 0;
-    for (;;) {
-      const b = this.byte();
-      if (shift === 28 && b > 0x0f) this.fail("u32 LEB128 too large");
-      result += (b & 0x7f) * 2 ** shift;
-      if ((b & 0x80) === 0) return result;
-      shift += 7;
-    }
-  }
-  /** Any LEB128 (signed or unsigned), skipped; used for s33 value types. */
-  skipLeb(): void {
-    while ((this.byte() & 0x80) !== 0) {
-      // continuation bytes
-    }
-  }
-  skip(n: number): void {
-    if (this.pos + n > this.end) this.fail(`length ${n} runs past the end`);
-    this.pos += n;
-  }
-  name(): string {
-    const len = this.u32();
-    const start = this.pos;
-    this.skip(len);
-    return new TextDecoder("utf-8", { fatal: true }).decode(this.bytes.subarray(start, start + len));
-  }
-}
 
 // ------------------------------------------------------------------ types (enough to skip them)
 
