@@ -3,13 +3,14 @@
 // requests and bytes each kind of query costs against the mock, next to the seed's one page; then
 // the same through SQL in the local Postgres host (bench/sql.ts).
 // Benchmarks measure; they assert nothing. Results go to stdout and dist/bench.json.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { startMockGitHub } from "../mock/github/server.js";
-import { distDir, repoRoot, runnerBin } from "../tools/paths.js";
+import { distDir, repoRoot } from "../tools/paths.js";
+import { runnerOutput } from "../tools/runner.js";
 import { sqlBench } from "./sql.js";
 
 interface Timing {
@@ -42,31 +43,17 @@ function timeBuild(): number {
 }
 
 /** One runner scan with --timing; resolves with its timing line and the wall time. */
-function timedScan(wasm: string, apiUrl: string, extra: readonly string[] = []): Promise<{ timing: Timing; wallMs: number; rows: number }> {
+async function timedScan(wasm: string, apiUrl: string, extra: readonly string[] = []): Promise<{ timing: Timing; wallMs: number; rows: number }> {
   const args = ["scan", wasm, "--server", `api_url=${apiUrl}`, "--table", "object=events", "--column", "id:text", "--column", "type:text",
     "--column", "actor:jsonb", "--column", "repo:jsonb", "--column", "payload:jsonb", "--column", "public:bool", "--column", "created_at:timestamp",
     "--format", "json", "--timing", ...extra];
   const t = process.hrtime.bigint();
-  return new Promise((resolve, reject) => {
-    const child = spawn(runnerBin, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let rows = 0;
-    let err = "";
-    let partial = "";
-    child.stdout.on("data", (d: Buffer) => {
-      const s = partial + d.toString("utf8");
-      const lines = s.split("\n");
-      partial = lines.pop() ?? "";
-      rows += lines.length;
-    });
-    child.stderr.on("data", (d: Buffer) => (err += d.toString("utf8")));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const wallMs = Number(process.hrtime.bigint() - t) / 1e6;
-      const line = err.split("\n").find((l) => l.startsWith('{"timing"'));
-      if (code !== 0 || !line) return reject(new Error(`runner failed (${code}): ${err.trim()}`));
-      resolve({ timing: (JSON.parse(line) as { timing: Timing }).timing, wallMs, rows });
-    });
-  });
+  const r = await runnerOutput(args);
+  const wallMs = Number(process.hrtime.bigint() - t) / 1e6;
+  const line = r.stderr.split("\n").find((l) => l.startsWith('{"timing"'));
+  if (r.code !== 0 || !line) throw new Error(`runner failed (${r.code}): ${r.stderr.trim()}`);
+  const rows = r.stdout.split("\n").filter((l) => l !== "").length;
+  return { timing: (JSON.parse(line) as { timing: Timing }).timing, wallMs, rows };
 }
 
 // ---- requests and bytes per query against the mock ---------------------------------------------
@@ -98,19 +85,10 @@ interface QueryResult {
 
 const QUERY_COLUMNS = ["id:text", "type:text", "repo_name:text", "created_at:timestamp"];
 
-function runnerJson(args: readonly string[]): Promise<{ rows: EventRow[]; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(runnerBin, ["scan", ...args, "--format", "json"], { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString("utf8")));
-    child.stderr.on("data", (d: Buffer) => (err += d.toString("utf8")));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code !== 0) return reject(new Error(`runner failed (${code}): ${err.trim()}`));
-      resolve({ rows: out.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as EventRow), stderr: err });
-    });
-  });
+async function runnerJson(args: readonly string[]): Promise<{ rows: EventRow[]; stderr: string }> {
+  const r = await runnerOutput(["scan", ...args, "--format", "json"]);
+  if (r.code !== 0) throw new Error(`runner failed (${r.code}): ${r.stderr.trim()}`);
+  return { rows: r.stdout.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as EventRow), stderr: r.stderr };
 }
 
 async function requestsPerQuery(wasm: string): Promise<QueryResult[]> {

@@ -6,7 +6,6 @@
 // component `tsfdw build` makes (borrow-fix stage) runs on both with identical output. Against the
 // loopback mock GitHub API. Needs the runner built from host/ (`npm test` builds it).
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,27 +13,16 @@ import { after, before, describe, test } from "node:test";
 import { startMockGitHub, type MockGitHub } from "../mock/github/server.js";
 import { build, parseBuildArgs } from "../tools/build/index.js";
 import { repoRoot, runnerBin } from "../tools/paths.js";
+import { type RunnerResult, runnerOutput } from "../tools/runner.js";
 import { SEED_COLUMNS, expectedRow } from "./support/runner-harness.js";
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Run = RunnerResult;
 
-/** Spawns the runner without blocking the event loop (the mock API answers from this process). */
+/** The runner with fast host retries; TSFDW_ENGINE only when a test sets it. */
 function runner(args: readonly string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const childEnv: NodeJS.ProcessEnv = { ...process.env, TSFDW_HTTP_RETRY_BASE_MS: "1", ...env };
-    if (!("TSFDW_ENGINE" in env)) delete childEnv["TSFDW_ENGINE"];
-    const child = spawn(runnerBin, args, { stdio: ["ignore", "pipe", "pipe"], env: childEnv });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, TSFDW_HTTP_RETRY_BASE_MS: "1", ...env };
+  if (!("TSFDW_ENGINE" in env)) delete childEnv["TSFDW_ENGINE"];
+  return runnerOutput(args, childEnv);
 }
 
 type Engine = "supabase" | "strict";

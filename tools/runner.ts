@@ -1,7 +1,7 @@
 // `tsfdw scan <component.wasm> …`: runs the runner (host/, binary tsfdw-runner; wasmtime 36, or a current wasmtime with `--engine strict`) with
 // the arguments passed through, forwarding stdio and the exit code. Builds the runner first when
 // it is missing, saying so (the first cargo build takes minutes).
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { cargoTargetDir, repoRoot, runnerBin } from "./paths.js";
@@ -37,4 +37,26 @@ export function runRunner(command: string, argv: readonly string[]): number {
   }
   if (r.signal !== null) return 128 + (({ SIGINT: 2, SIGKILL: 9, SIGTERM: 15 } as Record<string, number>)[r.signal] ?? 1);
   return r.status ?? 1;
+}
+
+export interface RunnerResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the runner asynchronously and collects its output: callers that serve HTTP from their own
+ * process (the mock GitHub API) must not block their event loop while it runs.
+ */
+export function runnerOutput(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<RunnerResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(runnerBin, args, { stdio: ["ignore", "pipe", "pipe"], env });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
 }

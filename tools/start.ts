@@ -8,11 +8,12 @@ import { spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { startMockGitHub } from "../mock/github/server.js";
-import { distDir, repoRoot, runnerBin } from "./paths.js";
+import { distDir, repoRoot } from "./paths.js";
 import { startThrowawayPostgres } from "./pg/cluster.js";
 import { PG_BINDIR } from "./pg/install.js";
 import { SUPABASE_PRELUDE, SUPABASE_SETTINGS, seedSql, sqlLiteral } from "./pg/seed.js";
 import { formatPsqlTable, type TableValue } from "./psql-table.js";
+import { runnerOutput } from "./runner.js";
 
 const GITHUB = "https://api.github.com";
 
@@ -88,8 +89,8 @@ async function viaPostgres(wasm: string, apiUrl: string | undefined, interactive
   }
 }
 
-/** Runs the runner asynchronously: the mock answers from this same process. */
-function viaRunner(wasm: string, apiUrl: string, limit: number): Promise<string> {
+/** The seed's query through the runner (asynchronously: the mock answers from this process). */
+async function viaRunner(wasm: string, apiUrl: string, limit: number): Promise<string> {
   const args = [
     "scan", wasm,
     "--server", `api_url=${apiUrl}`,
@@ -98,23 +99,14 @@ function viaRunner(wasm: string, apiUrl: string, limit: number): Promise<string>
     "--column", "repo:jsonb", "--column", "created_at:timestamp",
     "--limit", String(limit), "--format", "json",
   ];
-  return new Promise((resolve, reject) => {
-    const child = spawn(runnerBin, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString("utf8")));
-    child.stderr.on("data", (d: Buffer) => (err += d.toString("utf8")));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code !== 0) return reject(new Error(err.trim() || `runner exited with ${code}`));
-      const rows = out.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as Record<string, unknown>);
-      const table = rows.map((r) => [field(r, "id"), field(r, "type"), field(r["actor"], "login"), field(r["repo"], "name"), timestamp(field(r, "created_at"))]);
-      resolve(
-        `select id, type, actor->>'login' as login, repo->>'name' as repo, created_at from github.events limit ${limit};\n\n` +
-          formatPsqlTable(["id", "type", "login", "repo", "created_at"], table),
-      );
-    });
-  });
+  const r = await runnerOutput(args);
+  if (r.code !== 0) throw new Error(r.stderr.trim() || `runner exited with ${r.code}`);
+  const rows = r.stdout.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as Record<string, unknown>);
+  const table = rows.map((row) => [field(row, "id"), field(row, "type"), field(row["actor"], "login"), field(row["repo"], "name"), timestamp(field(row, "created_at"))]);
+  return (
+    `select id, type, actor->>'login' as login, repo->>'name' as repo, created_at from github.events limit ${limit};\n\n` +
+    formatPsqlTable(["id", "type", "login", "repo", "created_at"], table)
+  );
 }
 
 function field(obj: unknown, key: string): TableValue {

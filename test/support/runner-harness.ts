@@ -1,29 +1,17 @@
-// Shared by the runner integration tests: spawn the wasmtime-36 runner without blocking the event
+// Shared by the runner integration tests: spawn the runner without blocking the event
 // loop (the mock GitHub API answers from the test's own process), parse its JSON rows, and check
 // that a failure is a clean guest error.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import type { GitHubEvent } from "../../mock/github/events.js";
-import { runnerBin } from "../../tools/paths.js";
+import { type RunnerResult, runnerOutput } from "../../tools/runner.js";
 
 export const SEED_COLUMNS = ["id:text", "type:text", "actor:jsonb", "repo:jsonb", "payload:jsonb", "public:bool", "created_at:timestamp"];
 
-export interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type Run = RunnerResult;
 
+/** The runner with host retries ~1 ms apart, so that retried 5xx/429 tests stay fast. */
 export function runner(args: readonly string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(runnerBin, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, TSFDW_HTTP_RETRY_BASE_MS: "1" } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+  return runnerOutput(args, { ...process.env, TSFDW_HTTP_RETRY_BASE_MS: "1" });
 }
 
 export const columnArgs = (cols: readonly string[]): string[] => cols.flatMap((c) => ["--column", c]);
