@@ -1,19 +1,18 @@
-// The built component on the wasmtime-36 runner (what Supabase pins) against a loopback HTTP server:
+// The built component on the runner (wasmtime 36, what Supabase pins; `npm test` also runs this file
+// with TSFDW_ENGINE=strict) against a loopback HTTP server:
 // seed columns come out right, errors surface as `guest fdw error: …`, never as traps.
 // Skipped when the runner has not been built (`npm test` builds it first).
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { type IncomingHttpHeaders, type Server, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { promisify } from "node:util";
 import { build, parseBuildArgs } from "../tools/build/index.js";
 import { repoRoot, runnerBin } from "../tools/paths.js";
+import { type Run, columnArgs, runner } from "./support/runner-harness.js";
 
-const run = promisify(execFile);
 const SEED = ["id:text", "type:text", "actor:jsonb", "repo:jsonb", "payload:jsonb", "public:boolean", "created_at:timestamp"];
 const EVENTS = [
   { id: "22249084964", type: "PushEvent", actor: { id: 583231, login: "octocat" }, repo: { id: 1296269, name: "octocat/Hello-World" }, payload: { push_id: 10115855396, ref: "refs/heads/master" }, public: true, created_at: "2022-06-09T12:47:28Z" },
@@ -51,22 +50,12 @@ after(() => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-/** Runs `tsfdw-runner scan` and returns stdout, stderr and the exit code. */
-async function scan(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(runnerBin, ["scan", wasm, "--server", `api_url=${base}`, ...args], { timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof err.code === "number" ? err.code : -1, stdout: err.stdout ?? "", stderr: err.stderr ?? "" };
-  }
-}
-
-const columns = (cols: string[]): string[] => cols.flatMap((c) => ["--column", c]);
+/** Runs `tsfdw-runner scan` against the local server. */
+const scan = (args: string[]): Promise<Run> => runner(["scan", wasm, "--server", `api_url=${base}`, ...args]);
 
 describe("on the wasmtime-36 runner", { skip: available ? false : `runner not built (${runnerBin})` }, () => {
   test("seed columns as JSON, with the GitHub request headers", async () => {
-    const r = await scan(["--table", "object=events", "--table", "rowid_column=id", ...columns(SEED), "--format", "json"]);
+    const r = await scan(["--table", "object=events", "--table", "rowid_column=id", ...columnArgs(SEED), "--format", "json"]);
     assert.equal(r.code, 0, r.stderr);
     const rows = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.deepEqual(rows[0], {
@@ -87,7 +76,7 @@ describe("on the wasmtime-36 runner", { skip: available ? false : `runner not bu
   });
 
   test("org and other columns by name; absent → NULL; LIMIT", async () => {
-    const r = await scan(["--table", "object=events", ...columns(["id:bigint", "org:jsonb", "nope:text", "created_at:timestamptz"]), "--limit", "1", "--format", "json"]);
+    const r = await scan(["--table", "object=events", ...columnArgs(["id:bigint", "org:jsonb", "nope:text", "created_at:timestamptz"]), "--limit", "1", "--format", "json"]);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout.trim()), { id: 22249084964, org: null, nope: null, created_at: "2022-06-09T12:47:28Z" });
   });
@@ -102,7 +91,7 @@ describe("on the wasmtime-36 runner", { skip: available ? false : `runner not bu
       [["--table", "object=events", "--column", "type:integer"], /guest fdw error: event 22249084964: cannot convert string "PushEvent" for column "type" of type i32: expected an integer/],
     ];
     for (const [args, expected] of cases) {
-      const r = await scan([...args, ...columns(["id:text"]), "--format", "json"]);
+      const r = await scan([...args, ...columnArgs(["id:text"]), "--format", "json"]);
       const out = `${r.stdout}${r.stderr}`;
       assert.notEqual(r.code, 0, out);
       assert.match(out, expected);
