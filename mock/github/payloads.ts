@@ -422,6 +422,11 @@ export class PayloadFactory {
     const number = this.number(repo, action === "opened");
     const author = action === "opened" ? actor : this.prng.pick(this.humans());
     const payload: JsonObject = { action, issue: this.issue(repo, number, author, time, action === "closed" ? "closed" : "open") };
+    return this.labelOrAssignee(payload, repo, action);
+  }
+
+  /** The `label` / `assignee(s)` keys that IssuesEvent and PullRequestEvent carry for those actions. */
+  private labelOrAssignee(payload: JsonObject, repo: WorldRepo, action: string): JsonObject {
     if (action === "labeled") payload["label"] = this.label(repo, this.prng.int(0, LABELS.length - 1));
     if (action === "assigned") {
       const assignee = this.simpleUser(this.prng.pick(this.humans()));
@@ -482,13 +487,7 @@ export class PayloadFactory {
     ] as const);
     const number = this.number(repo, action === "opened");
     const payload: JsonObject = { action, number, pull_request: this.prMinimal(repo, number) };
-    if (action === "labeled") payload["label"] = this.label(repo, this.prng.int(0, LABELS.length - 1));
-    if (action === "assigned") {
-      const assignee = this.simpleUser(this.prng.pick(this.humans()));
-      payload["assignee"] = assignee;
-      payload["assignees"] = [assignee];
-    }
-    return payload;
+    return this.labelOrAssignee(payload, repo, action);
   }
 
   private review(repo: WorldRepo, actor: WorldUser, time: number): JsonObject {
