@@ -9,7 +9,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { PG_BINDIR, isRoot } from "./install.js";
-import { mustRun, run, since, stderrLog, type Log, type RunResult } from "./proc.js";
+import { mustRun, pidAlive, run, since, stderrLog, type Log, type RunResult } from "./proc.js";
 
 /** OS user that owns and runs throwaway clusters when we are root (initdb refuses root). */
 export const PG_OS_USER = process.env.TSFDW_PG_USER ?? "tsfdw";
@@ -130,15 +130,6 @@ function installHandlers(): void {
 // Runs "$@" (postgres) in the background; stops it with SIGINT (fast shutdown) when stdin closes.
 const WATCHDOG = 'exec 3<&0; "$@" </dev/null 3<&- & pid=$!; read _ <&3; kill -INT $pid 2>/dev/null; wait $pid';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /** Remove temp dirs left by a Node process that was SIGKILLed (its server was stopped by the watchdog). */
 function removeStaleDirs(): void {
   let names: string[] = [];
@@ -157,7 +148,7 @@ function removeStaleDirs(): void {
       } catch {
         // no server
       }
-      if (pid > 0 && alive(pid)) continue;
+      if (pid > 0 && pidAlive(pid)) continue;
       rmSync(d, { recursive: true, force: true });
     } catch {
       // racing with another cleanup

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { cacheDir, repoRoot } from "../paths.js";
-import { mustRun, run, since, stderrLog, type Log } from "./proc.js";
+import { mustRun, pidAlive, run, since, stderrLog, type Log } from "./proc.js";
 
 export const PG_MAJOR = 15;
 export const PG_BINDIR = process.env.TSFDW_PG_BINDIR ?? `/usr/lib/postgresql/${PG_MAJOR}/bin`;
@@ -199,15 +199,6 @@ export async function buildAndInstallExtension(opts: { log?: Log; force?: boolea
   const ms = since(t);
   log(`tsfdw extension installed (${files.library}) in ${(ms / 1000).toFixed(1)} s`);
   return { built: true, ms };
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 /**

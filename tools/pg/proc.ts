@@ -91,3 +91,13 @@ export async function mustRun(cmd: string, args: readonly string[], opts: RunOpt
 export function since(start: bigint): number {
   return Number((process.hrtime.bigint() - start) / 1_000_000n);
 }
+
+/** Whether a process exists (EPERM: it does, owned by another user). */
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
