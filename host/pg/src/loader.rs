@@ -8,11 +8,10 @@
 //! on Supabase), which also deletes and re-downloads a cached download that does not compile.
 
 use std::cell::RefCell;
-use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 use std::rc::Rc;
+use std::sync::Arc;
 use tsfdw_host::wasmtime::component::Component;
 use tsfdw_host::{CompileSource, FdwEngine, PackageSpec, Result};
 
@@ -34,9 +33,9 @@ fn with_cache<T>(f: impl FnOnce(&mut Cache) -> Result<T>) -> Result<T> {
         let mut slot = c.borrow_mut();
         if slot.is_none() {
             let engine = FdwEngine::new()?;
-            let mut h = DefaultHasher::new();
-            engine.wasmtime_engine().precompile_compatibility_hash().hash(&mut h);
-            let engine_key = format!("{:016x}", h.finish());
+            // covers the wasmtime version and every setting that changes compiled code
+            // (epoch interruption included), so a stale .cwasm is never picked up
+            let engine_key = engine.cache_key();
             *slot = Some(Cache {
                 engine: Rc::new(engine),
                 engine_key,
@@ -118,7 +117,8 @@ pub fn load(spec: &PackageSpec) -> Result<(Component, CompileSource)> {
     with_cache(|c| {
         // only http(s) packages use the download cache (its absence is an error there)
         let dir = if spec.is_local() { None } else { download_dir() };
-        tsfdw_host::fetch_package_with(spec, dir.as_deref(), |bytes| compile_cached(c, &bytes))
+        let interrupts = Arc::new(crate::pgservices::PgInterrupts);
+        tsfdw_host::fetch_package_interruptibly(spec, dir.as_deref(), interrupts, |bytes| compile_cached(c, &bytes))
     })
 }
 
