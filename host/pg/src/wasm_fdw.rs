@@ -75,7 +75,17 @@ impl From<WasmFdwError> for ErrorReport {
                     _ => report,
                 }
             }
-            WasmFdwError::Options(e) => e.into(),
+            // the framework's own conversion (same SQLSTATEs) leaves the function name empty
+            WasmFdwError::Options(e) => {
+                let code = match e {
+                    OptionsError::OptionNameNotFound(_) => PgSqlErrorCode::ERRCODE_FDW_OPTION_NAME_NOT_FOUND,
+                    OptionsError::OptionNameIsInvalidUtf8(_) | OptionsError::OptionValueIsInvalidUtf8 { .. } => {
+                        PgSqlErrorCode::ERRCODE_FDW_INVALID_STRING_FORMAT
+                    }
+                    OptionsError::OptionParsingError { .. } => PgSqlErrorCode::ERRCODE_FDW_ERROR,
+                };
+                ErrorReport::new(code, message, "load")
+            }
             WasmFdwError::Convert(_, routine) => ErrorReport::new(PgSqlErrorCode::ERRCODE_INTERNAL_ERROR, message, routine),
             WasmFdwError::InvalidOption(_) => {
                 ErrorReport::new(PgSqlErrorCode::ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE, message, "validator")
