@@ -15,7 +15,7 @@ import { API, type Checker, type Symbol as TsSymbol, type Type } from "typescrip
 import { type Node, type SourceFile, SyntaxKind } from "typescript/unstable/ast";
 import { repoRoot } from "../paths.js";
 import { LIB_OWNERS, MICRO_ALTERNATIVES, MICRO_COLLECTION_MEMBERS, MICRO_NATIVE, MICRO_OWNER_ALTERNATIVES } from "./compat-builtins.js";
-import { polyfilledNames } from "./lower.js";
+import { polyfilledNames, regexProblems } from "./lower.js";
 import { guestCompilerOptions } from "./typecheck.js";
 
 export type Engine = "quickjs" | "micro";
@@ -70,44 +70,6 @@ const ALL_ENGINES: Record<string, { message: string; alternative: string }> = {
   clearInterval: { message: "there are no timers in the guest", alternative: "the guest runs synchronously" },
   performance: { message: "there is no performance clock in the guest", alternative: NO_CLOCK },
 };
-
-// ---------------------------------------------------------------------------------------------
-// RegExp features MicroQuickJS' regexp engine lacks (mquickjs.c: re_parse_* / js_parse_regexp_flags)
-
-/** Problems of a pattern and flags on MicroQuickJS (empty: fine). */
-export function regexProblems(pattern: string, flags: string): { message: string; alternative: string }[] {
-  const out: { message: string; alternative: string }[] = [];
-  for (const f of flags) {
-    if (!"gimsuy".includes(f)) out.push({ message: `the RegExp flag ${f} is not supported on MicroQuickJS`, alternative: f === "d" ? "compute offsets from match.index and the group lengths" : "write the pattern without the v flag (u works)" });
-  }
-  let inClass = false;
-  let nonAsciiCased = false;
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i] as string;
-    if (c === "\\") {
-      const n = pattern[i + 1];
-      if (n === "k" && pattern[i + 2] === "<") out.push({ message: "a named backreference (\\k<name>) is not supported on MicroQuickJS", alternative: "use a numbered backreference (\\1)" });
-      if ((n === "p" || n === "P") && pattern[i + 2] === "{") out.push({ message: "Unicode property escapes (\\p{…}) are not supported on MicroQuickJS", alternative: "list the characters or ranges in a class" });
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === "]") inClass = false;
-    } else if (c === "[") inClass = true;
-    else if (c === "(" && pattern[i + 1] === "?") {
-      const a = pattern[i + 2];
-      const b = pattern[i + 3];
-      if (a === "<" && (b === "=" || b === "!")) out.push({ message: "lookbehind ((?<=…), (?<!…)) is not supported on MicroQuickJS", alternative: "match the preceding text in a group and use the group after it" });
-      else if (a === "<") out.push({ message: "named groups ((?<name>…)) are not supported on MicroQuickJS", alternative: "use a numbered group and match[n]" });
-      else if (a !== ":" && a !== "=" && a !== "!") out.push({ message: "inline modifiers ((?i:…)) are not supported on MicroQuickJS", alternative: "use flags on the whole regular expression" });
-    }
-    if (c.charCodeAt(0) > 0x7f && c.toLowerCase() !== c.toUpperCase()) nonAsciiCased = true;
-  }
-  if (flags.includes("i") && nonAsciiCased) {
-    out.push({ message: "case-insensitive matching of non-ASCII letters: MicroQuickJS folds ASCII letters only", alternative: "list both cases explicitly ([éÉ])" });
-  }
-  return out;
-}
 
 // ---------------------------------------------------------------------------------------------
 

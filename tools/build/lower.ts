@@ -243,6 +243,59 @@ function pickHelpers(requested: readonly string[]): Unit[] {
 }
 
 // ---------------------------------------------------------------------------------------------
+// RegExp features MicroQuickJS' regexp engine lacks (mquickjs.c: re_parse_* / js_parse_regexp_flags)
+
+/** Problems of a pattern and flags on MicroQuickJS (empty: fine). */
+export function regexProblems(pattern: string, flags: string): { message: string; alternative: string }[] {
+  const out: { message: string; alternative: string }[] = [];
+  for (const f of flags) {
+    if (!"gimsuy".includes(f)) out.push({ message: `the RegExp flag ${f} is not supported on MicroQuickJS`, alternative: f === "d" ? "compute offsets from match.index and the group lengths" : "write the pattern without the v flag (u works)" });
+  }
+  let inClass = false;
+  let nonAsciiCased = false;
+  let surrogate = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i] as string;
+    if (c === "\\") {
+      const n = pattern[i + 1];
+      if (n === "u" && /^[dD][89abAB]/.test(pattern.slice(i + 2, i + 4)) && !/^\{/.test(pattern.slice(i + 2))) surrogate = true;
+      if (n === "k" && pattern[i + 2] === "<") out.push({ message: "a named backreference (\\k<name>) is not supported on MicroQuickJS", alternative: "use a numbered backreference (\\1)" });
+      if ((n === "p" || n === "P") && pattern[i + 2] === "{") out.push({ message: "Unicode property escapes (\\p{…}) are not supported on MicroQuickJS", alternative: "list the characters or ranges in a class" });
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === "]") inClass = false;
+    } else if (c === "[") inClass = true;
+    else if (c === "(" && pattern[i + 1] === "?") {
+      const a = pattern[i + 2];
+      const b = pattern[i + 3];
+      if (a === "<" && (b === "=" || b === "!")) out.push({ message: "lookbehind ((?<=…), (?<!…)) is not supported on MicroQuickJS", alternative: "match the preceding text in a group and use the group after it" });
+      else if (a === "<") out.push({ message: "named groups ((?<name>…)) are not supported on MicroQuickJS", alternative: "use a numbered group and match[n]" });
+      else if (a !== ":" && a !== "=" && a !== "!") out.push({ message: "inline modifiers ((?i:…)) are not supported on MicroQuickJS", alternative: "use flags on the whole regular expression" });
+    }
+    if (c.charCodeAt(0) > 0x7f && c.toLowerCase() !== c.toUpperCase()) nonAsciiCased = true;
+    // A literal pair is one character on every engine; a lone surrogate is not.
+    const u = c.charCodeAt(0);
+    if (u >= 0xd800 && u <= 0xdbff) {
+      const next = pattern.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+      else surrogate = true;
+    } else if (u >= 0xdc00 && u <= 0xdfff) surrogate = true;
+  }
+  if (surrogate) {
+    out.push({
+      message: "a surrogate (\\uD800-\\uDFFF) in a pattern: MicroQuickJS matches a character outside the BMP as one unit, so it never matches half of one",
+      alternative: "compare charCodeAt values in a loop (a pair is two units on every engine), or match whole characters with the u flag and \\u{…}",
+    });
+  }
+  if (flags.includes("i") && nonAsciiCased) {
+    out.push({ message: "case-insensitive matching of non-ASCII letters: MicroQuickJS folds ASCII letters only", alternative: "list both cases explicitly ([éÉ])" });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
 // A small view of SWC's AST (plain JSON objects with `type` and byte `span`s).
 
 interface Span {
@@ -473,6 +526,9 @@ function leftovers(ast: AstNode, bytes: Buffer, offset: (pos: number) => number)
     }
     if (node.type === "ExprOrSpread" && node["spread"] !== null && node["spread"] !== undefined) problems.push(`spread at ${at(node["expression"] as AstNode)} of the lowered script`);
     if (node.type === "KeyValueProperty" && isNode(node["key"]) && node["key"].type === "Computed") problems.push(`a computed key at ${at(node)} of the lowered script`);
+    if (node.type === "RegExpLiteral") {
+      for (const p of regexProblems(String(node["pattern"]), String(node["flags"]))) problems.push(`${p.message} at ${at(node)} of the lowered script: ${p.alternative}`);
+    }
     if (node.type === "ObjectExpression") {
       for (const p of node["properties"] as AstNode[]) {
         if (p.type === "Identifier") problems.push(`a shorthand property at ${at(p)} of the lowered script`);
@@ -506,17 +562,7 @@ function minifyWhitespace(code: string, map: string | undefined, sourcemap: bool
   return r.map === undefined ? { code: r.code } : { code: r.code, map: r.map };
 }
 
-// Per unit, computed once per process: the names its code uses, its whitespace-stripped size.
-const unitNameCache = new WeakMap<Unit, Set<string>>();
-function unitNames(u: Unit): Set<string> {
-  let names = unitNameCache.get(u);
-  if (names === undefined) {
-    names = new Set();
-    collectNames(parse(u.code, false).ast, names);
-    unitNameCache.set(u, names);
-  }
-  return names;
-}
+// Per unit, computed once per process: its whitespace-stripped size.
 const unitSizeCache = new WeakMap<Unit, number>();
 function unitMinifiedBytes(u: Unit): number {
   let size = unitSizeCache.get(u);
@@ -629,7 +675,7 @@ export function lowerForMicro(bundleJs: string, opts: LowerOptions = {}): LowerR
 
   const helpers = pickHelpers(helperNames);
   const helperCode = helpers.map((h) => h.code).join("") + helperAliases.map((a) => `${a}\n`).join("");
-  for (const h of helpers) for (const n of unitNames(h)) names.add(n);
+  // Helpers use only MicroQuickJS' own built-ins (they mention Map/Set only behind typeof checks).
   const polyfills = pickPolyfills(names);
   const polyfillCode = polyfills.map((p) => p.code).join("");
 
