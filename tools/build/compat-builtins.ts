@@ -44,12 +44,6 @@ export const MICRO_NATIVE: ReadonlySet<string> = new Set([
   "TemplateStringsArray.prototype.raw",
 ]);
 
-/** Members of the polyfilled Map and Set (lower.ts polyfills the classes as whole units). */
-export const MICRO_COLLECTION_MEMBERS: ReadonlySet<string> = new Set([
-  ...groups("Map.prototype", "get set has delete clear forEach size"),
-  ...groups("Set.prototype", "add has delete clear forEach size"),
-]);
-
 /** Why a missing built-in is missing, and what to write instead: exact names first, then owners. */
 export const MICRO_ALTERNATIVES: Record<string, string> = {
   Symbol: "MicroQuickJS has no Symbol: use string keys",

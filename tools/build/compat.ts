@@ -14,7 +14,7 @@ import { isAbsolute, join, relative, resolve } from "node:path";
 import { API, type Checker, type Symbol as TsSymbol, type Type } from "typescript/unstable/sync";
 import { type Node, type SourceFile, SyntaxKind } from "typescript/unstable/ast";
 import { repoRoot } from "../paths.js";
-import { LIB_OWNERS, MICRO_ALTERNATIVES, MICRO_COLLECTION_MEMBERS, MICRO_NATIVE, MICRO_OWNER_ALTERNATIVES } from "./compat-builtins.js";
+import { LIB_OWNERS, MICRO_ALTERNATIVES, MICRO_NATIVE, MICRO_OWNER_ALTERNATIVES } from "./compat-builtins.js";
 import { polyfilledNames, regexProblems } from "./lower.js";
 import { guestCompilerOptions } from "./typecheck.js";
 
@@ -510,7 +510,7 @@ function isLib(s: TsSymbol): boolean {
 
 let available: Set<string> | undefined;
 function microAvailable(): Set<string> {
-  available ??= new Set([...MICRO_NATIVE, ...MICRO_COLLECTION_MEMBERS, ...polyfilledNames()]);
+  available ??= new Set([...MICRO_NATIVE, ...polyfilledNames()]);
   return available;
 }
 
