@@ -15,7 +15,7 @@ import { API, type Checker, type Symbol as TsSymbol, type Type } from "typescrip
 import { type Node, type SourceFile, SyntaxKind } from "typescript/unstable/ast";
 import { repoRoot } from "../paths.js";
 import { LIB_OWNERS, MICRO_ALTERNATIVES, MICRO_NATIVE, MICRO_OWNER_ALTERNATIVES } from "./compat-builtins.js";
-import { polyfilledNames, regexProblems } from "./lower.js";
+import { polyfilledNames, regexProblems } from "./lower-units.js";
 import { guestCompilerOptions } from "./typecheck.js";
 
 export type Engine = "quickjs" | "micro";
