@@ -1,7 +1,8 @@
 // A native MicroQuickJS (`mqjs` REPL, gcc) for tests of the ES5 lowering and the polyfills, built
 // once from the mquickjs-sys crate's C sources by engines/micro/native-test/build-mqjs.sh and cached
-// in ~/.cache/tsfdw/mqjs-native/<hash of sources and script>/mqjs. Not the guest engine (that is
-// the `micro` build for wasm32): the same interpreter and standard library, compiled natively.
+// in ~/.cache/tsfdw/mqjs-native/<hash of sources and script>/mqjs ($TSFDW_MQJS: use that binary
+// instead). Not the guest engine (that is the `micro` build for wasm32): the same interpreter and
+// standard library, compiled natively.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -30,6 +31,9 @@ let cached: { bin?: string; reason?: string } | undefined;
 /** Path of the native mqjs (built on first use), or the reason it is unavailable. */
 export function nativeMqjs(): { bin?: string; reason?: string } {
   if (cached !== undefined) return cached;
+  // Another native build (e.g. the `micro` engine's own) can stand in.
+  const given = process.env["TSFDW_MQJS"];
+  if (given !== undefined) return (cached = existsSync(given) ? { bin: given } : { reason: `TSFDW_MQJS=${given} does not exist` });
   const src = mquickjsSources();
   if (src === undefined) return (cached = { reason: `${CRATE} sources not found (cargo fetch the crate, or set TSFDW_MQUICKJS_SRC)` });
   const hash = createHash("sha256").update(readFileSync(BUILD_SCRIPT));
