@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { MICRO_NATIVE } from "../tools/build/compat-builtins.js";
 import { build, parseBuildArgs } from "../tools/build/index.js";
-import { CompatError, type Finding, checkGuestCompat, compatStage, formatFindings } from "../tools/build/compat.js";
+import { CompatError, type Finding, checkGuestCompat, compatStage, formatFindings, listGuestBuiltins } from "../tools/build/compat.js";
 import { regexProblems } from "../tools/build/lower.js";
 import { repoRoot } from "../tools/paths.js";
 import { mquickjsSources } from "./support/mqjs.js";
@@ -156,6 +156,20 @@ describe("checkGuestCompat", () => {
       (e: unknown) => e instanceof CompatError && e.findings.length === 5 && /uses what the quickjs engine cannot run \(5 findings\)/.test(e.message),
     );
     assert.ok(compatStage([files[CASES.findIndex((c) => c.name === "shadowing")] as string], "micro").ms >= 0);
+  });
+});
+
+describe("listGuestBuiltins", () => {
+  test("lists what a guest uses and how micro provides it", () => {
+    const file = write("listed", 'export const f = (s: string, m: Map<string, number>) => [s.padStart(2), s.trim(), s.trim(), m.get(s), Symbol("x"), Math.floor(1)];');
+    const list = listGuestBuiltins([file]);
+    const of = (name: string) => list.find((b) => b.name === name);
+    assert.deepEqual(of("String.prototype.trim"), { name: "String.prototype.trim", uses: 2, micro: "native" });
+    assert.deepEqual(of("String.prototype.padStart"), { name: "String.prototype.padStart", uses: 1, micro: "polyfill" });
+    assert.deepEqual(of("Map.prototype.get"), { name: "Map.prototype.get", uses: 1, micro: "polyfill" });
+    assert.deepEqual(of("Symbol"), { name: "Symbol", uses: 1, micro: "missing" });
+    assert.equal(of("Math.floor")?.micro, "native");
+    assert.deepEqual(list.map((b) => b.name), [...list.map((b) => b.name)].sort());
   });
 });
 

@@ -120,6 +120,25 @@ function hasModifier(n: Node, kind: SyntaxKind): boolean {
  * program they make (the FDW, the SDK, bundled JS) is checked. Findings are sorted by file and position.
  */
 export function checkGuestCompat(files: readonly string[], engine: Engine): Finding[] {
+  return run(files, engine).findings;
+}
+
+/** How a built-in is provided on micro. */
+export type Provision = "native" | "polyfill" | "missing";
+
+/**
+ * Every built-in the guest's sources use (`Map`, `String.prototype.includes`, …) with the number
+ * of uses and how micro provides it: to see what a guest depends on.
+ */
+export function listGuestBuiltins(files: readonly string[]): { name: string; uses: number; micro: Provision }[] {
+  const used = run(files, "micro").used;
+  const polyfilled = new Set(polyfilledNames());
+  return [...used]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, uses]) => ({ name, uses, micro: MICRO_NATIVE.has(name) ? "native" : polyfilled.has(name) ? "polyfill" : "missing" }));
+}
+
+function run(files: readonly string[], engine: Engine): { findings: Finding[]; used: Map<string, number> } {
   const roots = files.map((f) => resolve(f));
   const dir = mkdtempSync(join(tmpdir(), "tsfdw-compat-"));
   const api = new API({ cwd: dir });
@@ -142,7 +161,8 @@ export function checkGuestCompat(files: readonly string[], engine: Engine): Find
     const walker = new Walker(c, engine);
     for (const sf of sources) walker.walk(sf, sf);
     walker.resolve(checker);
-    return c.findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0)));
+    const findings = c.findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0)));
+    return { findings, used: walker.used };
   } finally {
     api.close();
     rmSync(dir, { recursive: true, force: true });
@@ -170,6 +190,8 @@ class Walker {
   /** `new Date(...)` / `new Error(...)` / `JSON.x(...)` / `re.replace` calls: checked once the callee resolves. */
   private readonly calls: Pending[] = [];
   private readonly micro: boolean;
+  /** Built-ins used (ES names) and how often. */
+  readonly used = new Map<string, number>();
 
   constructor(
     private readonly c: Collector,
@@ -354,6 +376,7 @@ class Walker {
 
   /** A use of built-in `key` (`Map`, `Math.floor`, `String.prototype.includes`). */
   private builtin(key: string, at: Pending, node: Node): void {
+    this.used.set(key, (this.used.get(key) ?? 0) + 1);
     const everywhere = ALL_ENGINES[key];
     if (everywhere !== undefined) {
       this.c.add(at.sf, node, "all", "no-trap", everywhere.message, everywhere.alternative);

@@ -1,8 +1,9 @@
 // Stage for `--engine micro`: lowers the esbuild bundle (an ES2023 module) to an ES5 *script* that
-// MicroQuickJS parses, with SWC (@swc/core; TypeScript 7 cannot emit ES5, Babel is ~50 packages and
-// ~20× slower here). MicroQuickJS is ES5 plus for…of over arrays, typed arrays, `**` and a few
-// string methods; no Symbol/Reflect/Promise/Map/Set, no getOwnPropertyDescriptor, no `new` on bound
-// functions, catch variables that are plain function-scope variables. So:
+// MicroQuickJS parses, with SWC (@swc/core, one native package; TypeScript 7 cannot emit ES5, and
+// Babel would mean @babel/core, preset-env and their dependency tree). MicroQuickJS is ES5 plus
+// for…of over arrays, typed arrays, `**` and a few string methods; no Symbol/Reflect/Promise/Map/Set,
+// no getOwnPropertyDescriptor, no `new` on bound functions, catch variables that are plain
+// function-scope variables. So:
 // - SWC lowers with assumptions that need no Symbol/Reflect (classes by plain prototype assignment,
 //   super() as a call, spread by Object.assign semantics) and keeps native for…of (arrays only: the
 //   engine throws a TypeError on anything else);
