@@ -82,9 +82,10 @@ const CASES: { name: string; code: string; micro: string[]; quickjs: string[] }[
     code: [
       "const a = /(?<=a)b/; const b = /(?<n>a)\\k<n>/; const c = /\\p{L}/u; const d = /a/d; const e = /é/i;",
       'const f = new RegExp("(?<x>a)", "g"); const g = /[\\ud800-\\udfff]/g; const h = /😀/; const i = /a.b/su; const j = /a/y;',
-      "export { a, b, c, d, e, f, g, h, i, j };",
+      'const k = new RegExp(`^${f.source}$`); const l = RegExp("a"); const m = new RegExp(/copy/); const n = new Function("return 1");',
+      "export { a, b, c, d, e, f, g, h, i, j, k, l, m, n };",
     ].join("\n"),
-    micro: ["regexp@1", "regexp@1", "regexp@1", "regexp@1", "regexp@1", "regexp@1", "regexp@2", "regexp@2"],
+    micro: ["regexp@1", "regexp@1", "regexp@1", "regexp@1", "regexp@1", "regexp@1", "regexp@2", "regexp-constructor@2", "regexp@2", "regexp-constructor@3", "regexp-constructor@3", "function-constructor@3"],
     quickjs: [],
   },
   {

@@ -13,7 +13,7 @@ import { after, describe, test } from "node:test";
 import { runInNewContext } from "node:vm";
 import { build } from "esbuild";
 import { checkGuestCompat, formatFindings } from "../tools/build/compat.js";
-import { LowerError, MICRO_EXPORTS_VAR, MICRO_IMPORT_FUNCTION, lowerForMicro, polyfillSource } from "../tools/build/lower.js";
+import { LowerError, MICRO_GUEST_VAR, MICRO_IMPORTS_VAR, lowerForMicro, polyfillSource } from "../tools/build/lower.js";
 import { repoRoot } from "../tools/paths.js";
 import { nativeMqjs, runMqjs } from "./support/mqjs.js";
 
@@ -62,13 +62,14 @@ function runNode(prelude: string, cjs: string, then: string): string {
 
 /** Runs a lowered script on MicroQuickJS after `prelude`; `then` reads EXPORTS. */
 function runMicro(prelude: string, js: string, then: string): string {
-  const r = runMqjs(mqjs.bin as string, `${prelude}\nfunction ${MICRO_IMPORT_FUNCTION}(n) { return HOSTS[n]; }\nfunction REPORT(s) { print(s); }\n${js}\nvar EXPORTS = ${MICRO_EXPORTS_VAR};\n${then}`);
+  // As the engine's prelude does (engines/micro/README.md): the host modules and the exports' global.
+  const r = runMqjs(mqjs.bin as string, `${prelude}\nvar ${MICRO_IMPORTS_VAR} = HOSTS;\nvar ${MICRO_GUEST_VAR};\nfunction REPORT(s) { print(s); }\n${js}\nvar EXPORTS = ${MICRO_GUEST_VAR};\n${then}`);
   assert.equal(r.status, 0, `mqjs failed: ${r.stderr}${r.stdout}`);
   return r.stdout.trimEnd();
 }
 
 describe("lowerForMicro", () => {
-  test("host imports become __tsfdw_import calls and the exports __tsfdw_exports", async () => {
+  test("the guest runs in a function; host imports read __tsfdw_imports, the exports go to __tsfdw_guest", async () => {
     const entry = source(
       "module.ts",
       `import http from "supabase:wrappers/http@0.2.0";
@@ -79,10 +80,10 @@ describe("lowerForMicro", () => {
     const r = lowerForMicro((await bundle(entry)).js);
     assert.deepEqual(r.imports, ["supabase:wrappers/http@0.2.0", "supabase:wrappers/time@0.2.0"]);
     assert.deepEqual([...r.exports].sort(), ["other", "routines"]);
-    assert.match(r.js, /__tsfdw_import\("supabase:wrappers\/http@0\.2\.0"\)/);
-    assert.match(r.js, /__tsfdw_import\("supabase:wrappers\/time@0\.2\.0"\)\["epochSecs"\]/);
-    assert.match(r.js, /var __tsfdw_exports=\{"(routines|other)":/);
-    assert.ok(r.js.startsWith('"use strict";'));
+    assert.match(r.js, /=__tsfdw_imports\["supabase:wrappers\/http@0\.2\.0"\][,;]/);
+    assert.match(r.js, /=__tsfdw_imports\["supabase:wrappers\/time@0\.2\.0"\]\["epochSecs"\]/);
+    assert.match(r.js, /__tsfdw_guest=\{"(routines|other)":\w+,"(routines|other)":\w+\};?\}\)\(\);$/);
+    assert.ok(r.js.startsWith('"use strict";(function(){'), r.js.slice(0, 40));
     assert.doesNotMatch(r.js, /\b(import|export)\b[\s{*]/);
     assert.doesNotMatch(r.js, /=>|\bconst\b|\blet\b|`/);
   });
@@ -226,6 +227,14 @@ const MICRO_PATCHES: [string, string, string][] = [
       const c = body.charCodeAt(i);
       bytesIn += c < 0x80 ? 1 : c < 0x800 || (c >= 0xd800 && c <= 0xdfff) ? 2 : 3;
     }`,
+  ],
+  [
+    // The micro engine compiles regular expressions at build time (literals only).
+    "fdw/github-events/src/index.ts",
+    "const names = new RegExp(`^${PATHS[i]?.replace(/\\{\\w+\\}/g, \"([^/]+)\")}$`).exec(object)?.slice(1);",
+    `const want = (PATHS[i] as string).split("/");
+    const got = object.split("/");
+    const names = want.length === got.length && want.every((w, j) => (w[0] === "{" ? got[j] !== "" : w === got[j])) ? got.filter((_, j) => want[j]?.[0] === "{") : undefined;`,
   ],
   [
     "fdw/github-events/src/index.ts",

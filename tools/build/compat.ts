@@ -418,6 +418,13 @@ class Walker {
       if (parent === "JSON" && s.name === "parse" && args.length >= 2) {
         this.c.add(c.sf, c.node, "micro", "json", "MicroQuickJS' JSON.parse ignores the reviver argument", "walk the parsed value afterwards");
       }
+      if (s.name === "Function" && parent === undefined) {
+        this.c.add(c.sf, c.node, "micro", "function-constructor", "the micro engine has no Function constructor (no JavaScript parser in the guest)", "write the function");
+      }
+      if (s.name === "RegExp" && parent === undefined && args[0]?.kind !== SyntaxKind.RegularExpressionLiteral) {
+        // engines/micro: regexp literals are compiled at build time; the guest has no regexp compiler.
+        this.c.add(c.sf, c.node, "micro", "regexp-constructor", "RegExp from a string: the micro engine compiles regular expressions at build time, from literals only", "a regular expression literal (/…/), or string methods (split, indexOf, startsWith) for patterns built at run time");
+      }
       if (s.name === "RegExp" && parent === undefined) {
         const pattern = args[0];
         const flags = args[1];

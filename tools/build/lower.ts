@@ -11,19 +11,20 @@
 //   version of fails the build naming the construct;
 // - catch parameters get unique names (MicroQuickJS rejects a catch name already used in the function);
 // - polyfills (engines/micro/polyfills/*.js) are prepended for the built-ins the code names;
-// - imports of host modules become `var x = __tsfdw_import("supabase:wrappers/http@0.2.0")` and the
-//   module's exports `var __tsfdw_exports = { routines: … }` (the engine glue provides the former
-//   and reads the latter).
+// - the guest runs in a function (its top-level names are locals, not globals); imports of host
+//   modules become `var http = __tsfdw_imports["supabase:wrappers/http@0.2.0"]` and the module's
+//   exports `__tsfdw_guest = { routines: … }` — the JS ↔ glue contract of engines/micro/README.md
+//   (the engine's prelude defines both globals).
 // Output is deterministic: the same bundle gives byte-identical output.
 import { parseSync, transformSync, type Options } from "@swc/core";
 import { type Unit, pickHelpers, pickPolyfills, regexProblems, units } from "./lower-units.js";
 
 export { POLYFILL_DIR, polyfilledNames, polyfillSource, regexProblems } from "./lower-units.js";
 
-/** The global function the engine glue provides: host module specifier → its functions. */
-export const MICRO_IMPORT_FUNCTION = "__tsfdw_import";
-/** The global the lowered script leaves its exports in: `{ routines: {…} }`. */
-export const MICRO_EXPORTS_VAR = "__tsfdw_exports";
+/** The global object the engine's prelude defines: host module specifier → the module's functions. */
+export const MICRO_IMPORTS_VAR = "__tsfdw_imports";
+/** The global the lowered script assigns its exports to: `{ routines: {…} }` (declared by the prelude). */
+export const MICRO_GUEST_VAR = "__tsfdw_guest";
 
 export interface LowerOptions {
   /** esbuild's source map of the bundle (JSON); with it the result's map points into the TS sources. */
@@ -35,7 +36,7 @@ export interface LowerOptions {
 }
 
 export interface LowerResult {
-  /** The ES5 script: "use strict", polyfills, helpers, the guest, `var __tsfdw_exports = {…}`. */
+  /** The ES5 script: "use strict", polyfills, then a function with the helpers and the guest that ends `__tsfdw_guest = {…}`. */
   js: string;
   /** Source map of `js` (when `sourcemap` was set). */
   map?: string;
@@ -45,7 +46,7 @@ export interface LowerResult {
   helpers: string[];
   /** Host modules imported, in order. */
   imports: string[];
-  /** Names of the module's exports, keys of `__tsfdw_exports`. */
+  /** Names of the module's exports, keys of `__tsfdw_guest`. */
   exports: string[];
   /** UTF-8 bytes: the input bundle, the output, and the polyfill and helper code within it (whitespace-stripped). */
   bytes: { input: number; output: number; polyfills: number; helpers: number };
@@ -126,7 +127,6 @@ const UNSUPPORTED_HELPERS: Record<string, string> = {
   _using_ctx: "`using` declarations: call the resource's drop() in a finally block",
   _ts_add_disposable_resource: "`using` declarations: call the resource's drop() in a finally block",
   _ts_dispose_resources: "`using` declarations: call the resource's drop() in a finally block",
-  _type_of: "typeof on a Symbol-aware path",
   _create_for_of_iterator_helper_loose: "for…of over a non-array",
   _class_private_method_init: "private methods",
   _class_private_field_init: "private fields",
@@ -460,7 +460,7 @@ export function lowerForMicro(bundleJs: string, opts: LowerOptions = {}): LowerR
         continue;
       }
       imports.push(source);
-      const call = `${MICRO_IMPORT_FUNCTION}(${JSON.stringify(source)})`;
+      const call = `${MICRO_IMPORTS_VAR}[${JSON.stringify(source)}]`;
       const decls = specifiers.map((s) => {
         const local = String((s["local"] as AstNode)["value"]);
         if (s.type === "ImportSpecifier") {
@@ -508,8 +508,8 @@ export function lowerForMicro(bundleJs: string, opts: LowerOptions = {}): LowerR
   problems.push(...leftovers(ast, bytes, offset));
   if (problems.length > 0) throw new LowerError([...new Set(problems)]);
 
-  const exportsLine = `var ${MICRO_EXPORTS_VAR} = {${exportPairs.map(([k, v]) => `${JSON.stringify(k)}: ${v}`).join(", ")}};`;
-  const body = `${applyEdits(bytes, edits).trimEnd()}\n${exportsLine}\n`;
+  const exportsLine = `${MICRO_GUEST_VAR} = {${exportPairs.map(([k, v]) => `${JSON.stringify(k)}: ${v}`).join(", ")}};`;
+  const body = `${applyEdits(bytes, edits).trimEnd()}\n${exportsLine}\n})();\n`;
 
   const helpers = pickHelpers(helperNames);
   const helperCode = helpers.map((h) => h.code).join("") + helperAliases.map((a) => `${a}\n`).join("");
@@ -517,7 +517,7 @@ export function lowerForMicro(bundleJs: string, opts: LowerOptions = {}): LowerR
   const polyfills = pickPolyfills(names);
   const polyfillCode = polyfills.map((p) => p.code).join("");
 
-  const prefix = `"use strict";\n${polyfillCode}${helperCode}`;
+  const prefix = `"use strict";\n${polyfillCode}(function () {\n${helperCode}`;
   const prefixLines = prefix.split("\n").length - 1;
   let js = prefix + body;
   let map = sourcemap && lowered.map !== undefined ? shiftMap(lowered.map, prefixLines) : undefined;

@@ -224,6 +224,12 @@ function _class_private_field_loose_base(receiver, privateKey) {
   return receiver;
 }
 
+//@helper _type_of
+function _type_of(obj) {
+  // No Symbol on MicroQuickJS: typeof as is (SWC uses it for loops whose closures return).
+  return typeof obj;
+}
+
 //@helper _instanceof
 function _instanceof(left, right) {
   return left instanceof right;
