@@ -114,6 +114,7 @@ function swcOptions(opts: LowerOptions): Options {
   };
 }
 
+/** Helpers SWC may ask for that have no MicroQuickJS version: the construct, and what to write instead. */
 const UNSUPPORTED_HELPERS: Record<string, string> = {
   _wrap_native_super: "a class that extends a built-in (e.g. `class X extends Error`): throw `new Error(message)` instead",
   _wrap_reg_exp: "a regular expression with named groups: use numbered groups",
