@@ -5,6 +5,7 @@
 import { isAbsolute, resolve } from "node:path";
 import { distDir } from "../paths.js";
 import { bundleGuest } from "./bundle.js";
+import { compatStage } from "./compat.js";
 import { fixBorrowDrops } from "./borrow-fix.js";
 import { componentizeGuest } from "./componentize.js";
 import { narrowWit } from "./narrow-wit.js";
@@ -89,6 +90,8 @@ export async function build(args: BuildArgs, log: (msg: string) => void = () => 
   const project = resolveProject(args.fdwDir);
   log(`building ${project.name} ${project.version} from ${project.entry}`);
   const typecheckMs = args.typecheck ? typecheckGuest(project.entry).ms : 0;
+  // What traps in the guest (Date.now(), new Date(), console, timers) fails the build with file:line:column.
+  compatStage([project.entry], "quickjs");
   const bundle = await bundleGuest(project.entry, project);
   const wit = narrowWit(project.witDir, bundle.js);
   if (wit.dropped.length > 0) log(`imports narrowed to what the guest uses (dropped ${wit.dropped.join(", ")})`);
