@@ -358,7 +358,7 @@ static const JSPropDef js_global_object[] = {
     /* Note: null is expanded as the global object in js_global_object[] */
     JS_PROP_NULL_DEF("globalThis", 0 ),
 
-    JS_CFUNC_DEF("__tsfdw_call", 1, tsfdw_host_call),
+    JS_CFUNC_DEF("__tsfdw_call", 5, tsfdw_host_call),
     JS_PROP_END,
 };
 
