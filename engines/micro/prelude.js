@@ -69,8 +69,16 @@ var __tsfdw_imports = (function (call, V) {
     },
   });
 
-  // The glue makes the borrowed context/row an export receives from these prototypes.
-  __tsfdw_rt = { contextProto: Context.prototype, rowProto: Row.prototype };
+  // The glue makes the borrowed context/row an export receives from these prototypes: a borrow
+  // ends when the call that lent it returns (the glue drops it then), so drop() throws.
+  function lent(C) {
+    var p = Object.create(C.prototype);
+    p.drop = function () {
+      throw new TypeError("a borrowed handle cannot be dropped: it ends when the call that lent it returns");
+    };
+    return p;
+  }
+  __tsfdw_rt = { contextProto: lent(Context), rowProto: lent(Row) };
 
   var p = "supabase:wrappers/";
   var mods = {};

@@ -9,6 +9,7 @@
  *
  * Build defines: TSFDW_WRAPPERS_V2 (1 for supabase:wrappers@0.2.0), TSFDW_UTILS_LEVEL (0: no
  * get-vault-secret-by-name/query-setting, 1: + get-vault-secret-by-name, 2: + query-setting). */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "engine.h"
@@ -27,6 +28,33 @@ struct tsfdw_slot {
     uint32_t addr, len, arena;
 };
 __attribute__((used)) struct tsfdw_slot tsfdw_slot = { "tsfdw:bytecode:1", 0, 0, 0 };
+
+/* ------------------------------------------------------------------ sbrk */
+/* wasi-libc's malloc (dlmalloc) takes [__heap_base, sbrk(0)) as its first heap when it starts.
+ * The FDW's bytecode is a data segment at the engine's old memory end (assemble.ts), inside
+ * that range: so sbrk(0) stops at the bytecode, and growth goes above the current memory size
+ * (dlmalloc adds a non-contiguous segment; the bytecode is never handed out). */
+void *sbrk(intptr_t inc)
+{
+    static uintptr_t brk;
+    uintptr_t size = __builtin_wasm_memory_size(0) * 65536;
+    size_t old;
+    if (brk == 0)
+        brk = (tsfdw_slot.addr != 0 && tsfdw_slot.addr < size) ? tsfdw_slot.addr : size;
+    if (inc == 0)
+        return (void *)brk;
+    if (inc < 0 || (inc & 65535) != 0) {
+        errno = ENOMEM;
+        return (void *)-1;
+    }
+    old = __builtin_wasm_memory_grow(0, (size_t)inc / 65536);
+    if (old == (size_t)-1) {
+        errno = ENOMEM;
+        return (void *)-1;
+    }
+    brk = old * 65536 + (size_t)inc;
+    return (void *)(old * 65536);
+}
 
 /* ------------------------------------------------------------------ state */
 static JSContext *js;

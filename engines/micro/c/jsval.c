@@ -122,7 +122,13 @@ static int lower_int(JSContext *ctx, JSValue v, const char *where, double lo, do
     *out = (int64_t)d;
     return 0;
 range:
-    JS_ThrowTypeError(ctx, "%s: expected an integer from %.0f to %.0f", where, lo, hi);
+    {
+        /* the engine's printf has no %f: format the bounds here */
+        char a[24], b[24];
+        a[i64toa(a, (int64_t)lo)] = 0;
+        b[i64toa(b, (int64_t)hi)] = 0;
+        JS_ThrowTypeError(ctx, "%s: expected an integer from %s to %s", where, a, b);
+    }
     return -1;
 }
 

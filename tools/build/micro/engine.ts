@@ -226,7 +226,8 @@ function buildEngine(tc: Toolchain, src: string, dir: string, log: Log): MicroEn
     const names = run(tc.wasmTools, ["print", named], "wasm-tools print");
     if (/\(func \$JS_Parse2\b/.test(names)) throw new Error(`micro engine ${v.key}: the JavaScript parser (JS_Parse2, which needs setjmp) is linked in`);
     const core = join(vd, "core.wasm");
-    run(tc.wasmLd, [...linkArgs, "--strip-debug", "--strip-all", "--keep-section=component-type:engine", "-o", core], `wasm-ld strip (${v.key})`);
+    // drop the names and tool sections (the component-type section stays for component new)
+    run(tc.wasmTools, ["strip", "--delete", "^name$", "--delete", "^producers$", "--delete", "^target_features$", named, "-o", core], `wasm-tools strip (${v.key})`);
     const component = join(vd, "engine.component.wasm");
     run(tc.wasmTools, ["component", "new", core, "-o", component], `wasm-tools component new (${v.key})`);
     components[v.key] = component;
