@@ -29,7 +29,7 @@ function cell(v: unknown, kind: string): Cell | null {
   }
 }
 
-export const routines = {
+export var routines = {
   hostVersionRequirement: function (): string {
     return "^0.1.0";
   },

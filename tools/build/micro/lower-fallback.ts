@@ -1,23 +1,47 @@
 // Until the lowering stage (tools/build/lower.ts, the `lower` helper's room) is on this branch:
-// a minimal ES5 script from the guest for the micro engine, by esbuild alone (bundle as an IIFE,
-// target es5). esbuild cannot lower let/const/classes to ES5, so this only builds guests
-// written in ES5 syntax (the engine's own test fixtures); real guests need tools/build/lower.ts.
+// a minimal ES5 script from the guest for the micro engine, by esbuild alone (bundle as ESM with
+// target es5, then the host imports and the routines export rewritten to the contract of
+// engines/micro/README.md). esbuild cannot lower let/const/classes to ES5, so this only builds
+// guests written in ES5 syntax (the engine's tests and bench guests); real guests need lower.ts.
 import { build } from "esbuild";
 
-/** Wraps an IIFE bundle into the contract of engines/micro/README.md. */
-export function contractScript(iife: string, exportsName: string): string {
-  return (
-    "var require = function (s) { var m = __tsfdw_imports[s]; if (!m) throw new Error('unknown module ' + s); return m; };\n" +
-    `${iife}\n__tsfdw_guest = { routines: ${exportsName}.routines };\n`
-  );
+const IMPORT = /import\s*(?:(\*\s*as\s+)?([\w$]+)|\{([^}]*)\})\s*from\s*"(supabase:wrappers\/[^"]+)";?/g;
+const EXPORT = /export\s*\{([^}]*)\};?/g;
+
+/** Rewrites the ESM bundle's host imports and its export into a script (an IIFE). */
+export function esmToContractScript(esm: string): string {
+  let routines: string | undefined;
+  const body = esm
+    .replace(IMPORT, (_m, star: string | undefined, name: string | undefined, named: string | undefined, spec: string) => {
+      const mod = `__tsfdw_imports[${JSON.stringify(spec)}]`;
+      if (name !== undefined) return star !== undefined ? `var ${name}=${mod};` : `var ${name}=${mod}["default"];`;
+      return (named ?? "")
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s !== "")
+        .map((s) => {
+          const [from, to] = s.split(/\s+as\s+/);
+          return `var ${to ?? from}=${mod}[${JSON.stringify(from)}];`;
+        })
+        .join("");
+    })
+    .replace(EXPORT, (_m, list: string) => {
+      for (const item of list.split(",")) {
+        const [local, exported] = item.trim().split(/\s+as\s+/);
+        if ((exported ?? local) === "routines") routines = local;
+      }
+      return "";
+    });
+  if (routines === undefined) throw new Error("the guest does not export `routines`");
+  if (/^\s*(import|export)\b/m.test(body)) throw new Error("the guest bundle has imports or exports the micro engine fallback cannot rewrite");
+  return `(function(){${body}\n__tsfdw_guest={routines:${routines}};})();\n`;
 }
 
 export async function lowerFallback(entry: string, pkg: { name: string; version: string }): Promise<string> {
   const r = await build({
     entryPoints: [entry],
     bundle: true,
-    format: "iife",
-    globalName: "__tsfdw_exports",
+    format: "esm",
     platform: "neutral",
     target: "es5",
     minify: true,
@@ -30,5 +54,5 @@ export async function lowerFallback(entry: string, pkg: { name: string; version:
   });
   const file = r.outputFiles[0];
   if (file === undefined) throw new Error("esbuild produced no output");
-  return contractScript(file.text, "__tsfdw_exports");
+  return esmToContractScript(file.text);
 }
