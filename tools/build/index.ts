@@ -171,7 +171,7 @@ export async function runBuild(argv: readonly string[]): Promise<number> {
 
 /** The lowering stage (tools/build/lower.ts, from the `lower` helper) when present, else the fallback. */
 interface Lowering {
-  lowerForMicro(esmBundle: string, project: FdwProject): Promise<{ js: string }>;
+  lowerForMicro(esmBundle: string, opts?: Record<string, unknown>): { js: string } | Promise<{ js: string }>;
 }
 
 async function lowerStage(): Promise<Lowering | undefined> {
@@ -188,7 +188,7 @@ async function buildWithMicro(args: BuildArgs, project: FdwProject, started: num
   const bundle = await bundleGuest(project.entry, project);
   const lowering = await lowerStage();
   const loweredStart = Date.now();
-  const script = lowering !== undefined ? (await lowering.lowerForMicro(bundle.js, project)).js : await lowerFallback(project.entry, project);
+  const script = lowering !== undefined ? (await lowering.lowerForMicro(bundle.js, {})).js : await lowerFallback(project.entry, project);
   const lowerMs = Date.now() - loweredStart;
   const micro = buildMicro(project, script, log);
   log(`micro engine: variant ${micro.variant.key}, ${micro.bytecodeBytes} bytes of bytecode, ${micro.codeBytes} bytes of engine code, ${micro.memoryMiB} MiB JS heap`);

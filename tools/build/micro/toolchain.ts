@@ -84,7 +84,7 @@ function cargoTool(name: string, crate: string, ver: string, extra: readonly str
 /** Everything the engine build needs, installed when missing. */
 export function ensureToolchain(log: Log): Toolchain {
   ensureDebianTools(log);
-  const witBindgen = cargoTool("wit-bindgen", "wit-bindgen-cli", WIT_BINDGEN_VERSION, [], log);
+  const witBindgen = cargoTool("wit-bindgen", "wit-bindgen-cli", WIT_BINDGEN_VERSION, ["--no-default-features", "--features", "c"], log);
   const wasmTools = cargoTool("wasm-tools", "wasm-tools", WASM_TOOLS_VERSION, ["--no-default-features", "--features", "component,validate,print,parse,strip"], log);
   const versions = [version("clang-14"), version("wasm-ld-14"), version(witBindgen), version(wasmTools), existsSync(WASI_HEADER) ? "wasi-libc" : ""].join("; ");
   return { clang: "clang-14", wasmLd: "wasm-ld-14", sysroot: SYSROOT, witBindgen, wasmTools, versions };
