@@ -256,4 +256,44 @@ r.iterScan = function (ctx, row) {
       assert.match(run.stderr, /"rows_in":9007199254740993\b/);
     });
   }
+
+  // --------------------------------------------------------------- modify and import foreign schema
+  const MODIFY = `
+var log = [];
+function note(x) { log.push(x); stats.setMetadata("modify", JSON.stringify(log)); }
+r.beginModify = function (ctx) { note(["begin", ctx.getOptions({ tag: "table" }).get("rowid_column")]); };
+r.insert = function (ctx, row) { note(["insert", row.cols(), row.cells()]); };
+r.update = function (ctx, rowid, row) { note(["update", rowid, row.cells()]); };
+r["delete"] = function (ctx, rowid) { note(["delete", rowid]); if (rowid.val === "boom") throw new Error("cannot delete boom"); };
+r.endModify = function (ctx) { note(["end"]); };
+r.importForeignSchema = function (ctx, stmt) {
+  var o = ctx.getOptions({ tag: "import-schema" });
+  return ["create foreign table " + stmt.localSchema + ".t (x text) server " + stmt.serverName + " options (remote '" + stmt.remoteSchema + "')",
+    JSON.stringify([stmt.listType, stmt.tableList, o.get("k")])];
+};`;
+  for (const engine of ENGINES) {
+    test(`${engine}: insert, update, delete (rowid cells in, errors out) and import foreign schema`, async () => {
+      const wasm = microComponent(guestScript(MODIFY));
+      const common = ["--table", "rowid_column=id", "--column", "id:int8", "--column", "name:text", "--stats"];
+      // the runner's stats store holds metadata as JSON (parsed in its --stats line)
+      const meta = (r: Parameters<typeof statsOf>[0]): unknown => statsOf(r)["modify"]?.metadata;
+      const ins = await cmd(engine, "insert", wasm, [...common, "--values", '{"id": 9223372036854775807, "name": "a"}']);
+      assert.equal(ins.code, 0, ins.stderr);
+      const log = meta(ins) as unknown[][];
+      assert.deepEqual(log[0], ["begin", "id"]);
+      assert.deepEqual(log[1]?.[0], "insert");
+      assert.deepEqual(log[1]?.[2], [{ tag: "i64", val: "9223372036854775807" }, { tag: "string", val: "a" }]);
+      assert.deepEqual(log[2], ["end"]);
+      const upd = await cmd(engine, "update", wasm, [...common, "--rowid=-9223372036854775808", "--values", '{"name": "b"}']);
+      assert.equal(upd.code, 0, upd.stderr);
+      assert.deepEqual((meta(upd) as unknown[][])[1]?.slice(0, 2), ["update", { tag: "i64", val: "-9223372036854775808" }]);
+      const del = await cmd(engine, "delete", wasm, ["--table", "rowid_column=id", "--column", "id:text", "--rowid", "boom"]);
+      assertGuestError(del, /guest fdw error: cannot delete boom/);
+      const imp = await cmd(engine, "import-schema", wasm, ["--remote-schema", "remote", "--local-schema", "local", "--server-name", "srv", "--option", "k=v", "--limit-to", "a", "--limit-to", "b"]);
+      assert.equal(imp.code, 0, imp.stderr);
+      const lines = imp.stdout.trim().split("\n");
+      assert.equal(lines[0], "create foreign table local.t (x text) server srv options (remote 'remote')");
+      assert.deepEqual(JSON.parse(lines[1] ?? "null"), [{ tag: "limit-to" }, ["a", "b"], "v"]);
+    });
+  }
 });
