@@ -86,12 +86,20 @@ function run(cmd: string, args: readonly string[], what: string, opts: { cwd?: s
 /** The directory holding MicroQuickJS' C sources (vendor/mquickjs of the crate), downloaded by cargo when missing. */
 export function mquickjsSources(): string {
   const manifest = join(engineSrcDir, "source", "Cargo.toml");
+  // `cargo metadata` takes about half a second: remember where it put the sources
+  const stamp = join(cacheDir, "engines", `mquickjs-sys-${MQUICKJS_VERSION}.path`);
+  if (existsSync(stamp)) {
+    const dir = readFileSync(stamp, "utf8").trim();
+    if (existsSync(join(dir, "mquickjs.c"))) return dir;
+  }
   const out = run("cargo", ["metadata", "--format-version", "1", "--locked", "--manifest-path", manifest], "cargo metadata (downloads mquickjs-sys)");
   const meta = JSON.parse(out) as { packages: { name: string; version: string; manifest_path: string }[] };
   const pkg = meta.packages.find((p) => p.name === MQUICKJS_CRATE && p.version === MQUICKJS_VERSION);
   if (pkg === undefined) throw new Error(`cargo metadata did not resolve ${MQUICKJS_CRATE} ${MQUICKJS_VERSION}`);
   const dir = join(pkg.manifest_path, "..", "vendor", "mquickjs");
   if (!existsSync(join(dir, "mquickjs.c"))) throw new Error(`${dir} does not hold the MicroQuickJS sources`);
+  mkdirSync(join(cacheDir, "engines"), { recursive: true });
+  writeFileSync(stamp, dir);
   return dir;
 }
 

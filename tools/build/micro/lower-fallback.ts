@@ -38,7 +38,9 @@ export function esmToContractScript(esm: string): string {
 }
 
 export async function lowerFallback(entry: string, pkg: { name: string; version: string }): Promise<string> {
-  const r = await build({
+  let r: Awaited<ReturnType<typeof build>>;
+  try {
+    r = await build({
     entryPoints: [entry],
     bundle: true,
     format: "esm",
@@ -51,8 +53,12 @@ export async function lowerFallback(entry: string, pkg: { name: string; version:
     define: { TSFDW_PACKAGE_NAME: JSON.stringify(pkg.name), TSFDW_PACKAGE_VERSION: JSON.stringify(pkg.version) },
     write: false,
     logLevel: "silent",
-  });
-  const file = r.outputFiles[0];
+    });
+  } catch (e) {
+    const first = (e instanceof Error ? e.message : String(e)).split("\n").slice(0, 2).join(" ");
+    throw new Error(`--engine micro needs the lowering stage (tools/build/lower.ts) for this guest; without it only ES5-syntax guests build (${first})`);
+  }
+  const file = r.outputFiles?.[0];
   if (file === undefined) throw new Error("esbuild produced no output");
   return esmToContractScript(file.text);
 }
