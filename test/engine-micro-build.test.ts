@@ -77,6 +77,8 @@ describe("tsfdw build --engine micro", () => {
     const out = async (d: string): Promise<Awaited<ReturnType<typeof build>>> => build(parseBuildArgs([d, "--engine", "micro", "--out", join(d, "dist"), "--no-typecheck"]));
     const fns = (r: Awaited<ReturnType<typeof build>>): string[] => r.verification.info.imports.find((i) => /utils@/.test(i.name))?.functions ?? [];
     const p = await out(plain);
+    // interfaces narrowed to what the script imports (its world also declares http)
+    assert.deepEqual([...p.verification.imports].sort(), ["supabase:wrappers/types@0.2.0", "supabase:wrappers/utils@0.2.0"]);
     assert.equal(p.verification.minWrappers, "0.5.0");
     assert.ok(!fns(p).includes("get-vault-secret-by-name") && !fns(p).includes("query-setting"));
     const n = await out(byName);

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { withBytecode } from "../../tools/build/micro/assemble.js";
-import { VARIANTS, ensureMicroEngine } from "../../tools/build/micro/engine.js";
+import { INTERFACES, ensureMicroEngine, ensureVariant, variant } from "../../tools/build/micro/engine.js";
 import { compileBytecode, preludeSource } from "../../tools/build/micro/stage.js";
 import { runner, type Run } from "./runner-harness.js";
 
@@ -19,16 +19,17 @@ export interface ScriptOptions {
   wrappers?: "0.1.0" | "0.2.0";
   utilsLevel?: 0 | 1 | 2;
   memoryMiB?: number;
+  /** Imported host interfaces besides types (default: all). */
+  interfaces?: string[];
 }
 
 /** Builds a component from an ES5 script; returns its path. */
 export function microComponent(script: string, opts: ScriptOptions = {}): string {
   const engine = ensureMicroEngine((m) => process.stderr.write(`${m}\n`));
   const wrappers = opts.wrappers ?? "0.2.0";
-  const variant = VARIANTS.find((v) => v.wrappers === wrappers && v.utilsLevel === (opts.utilsLevel ?? 0));
-  if (variant === undefined) throw new Error("no such variant");
+  const v = variant(wrappers, opts.utilsLevel ?? 0, opts.interfaces ?? [...INTERFACES]);
   const bytecode = compileBytecode(engine, preludeSource(wrappers), script);
-  const base = new Uint8Array(readFileSync(engine.components[variant.key] as string));
+  const base = new Uint8Array(readFileSync(ensureVariant(engine, v).component));
   const wasm = withBytecode(base, bytecode, { arenaBytes: (opts.memoryMiB ?? 32) << 20 });
   const path = join(dir, `guest-${n++}.wasm`);
   writeFileSync(path, wasm);

@@ -8,7 +8,9 @@
  * into err(string); borrowed handles are dropped BEFORE the export returns; nothing traps.
  *
  * Build defines: TSFDW_WRAPPERS_V2 (1 for supabase:wrappers@0.2.0), TSFDW_UTILS_LEVEL (0: no
- * get-vault-secret-by-name/query-setting, 1: + get-vault-secret-by-name, 2: + query-setting). */
+ * get-vault-secret-by-name/query-setting, 1: + get-vault-secret-by-name, 2: + query-setting),
+ * TSFDW_HAS_HTTP/JWT/STATS/TIME/UTILS (1 when the variant imports that interface; the guest's
+ * calls into one it does not import throw a TypeError). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -333,6 +335,7 @@ static JSValue lift_opt_string(JSContext *ctx, bool some, engine_string_t *s)
     return lift_string_free(ctx, s);
 }
 
+#if TSFDW_HAS_HTTP || TSFDW_HAS_JWT
 /* list<tuple<string, string>> from an array of [k, v] arrays (`v` rooted by the caller). */
 static int lower_pairs(JSContext *ctx, JSValue v, const char *where, engine_tuple2_string_string_t **pptr, size_t *plen)
 {
@@ -403,6 +406,8 @@ done:
     return arr;
 }
 
+#endif
+
 #define FIELD(obj_ref, key, expr)                                                   \
     do {                                                                            \
         JSValue f_ = (expr);                                                        \
@@ -410,6 +415,7 @@ done:
             goto fail;                                                              \
     } while (0)
 
+#if TSFDW_HAS_HTTP
 static JSValue lift_response(JSContext *ctx, supabase_wrappers_http_response_t *r)
 {
     JSGCRef o_ref;
@@ -496,6 +502,8 @@ done:
     JS_POP_VALUE(ctx, v);
     return r;
 }
+
+#endif
 
 /* An array of the handles in a list<own<…>> (the prelude wraps them into class instances). */
 static JSValue lift_handles(JSContext *ctx, const int32_t *h, size_t n)
@@ -783,6 +791,7 @@ static JSValue host_call(JSContext *ctx, int id, JSValue *a)
     case FN_DROP_LIMIT: supabase_wrappers_types_limit_drop_own((supabase_wrappers_types_own_limit_t){ HANDLE(0) }); return JS_UNDEFINED;
     case FN_DROP_OPTIONS: supabase_wrappers_types_options_drop_own((supabase_wrappers_types_own_options_t){ HANDLE(0) }); return JS_UNDEFINED;
     case FN_DROP_CONTEXT: supabase_wrappers_types_context_drop_own((supabase_wrappers_types_own_context_t){ HANDLE(0) }); return JS_UNDEFINED;
+#if TSFDW_HAS_HTTP
     /* ---- http */
     case FN_HTTP_GET:
     case FN_HTTP_POST:
@@ -819,6 +828,8 @@ static JSValue host_call(JSContext *ctx, int id, JSValue *a)
             return throw_host_error(ctx, &err);
         return JS_UNDEFINED;
     }
+#endif
+#if TSFDW_HAS_JWT
     /* ---- jwt */
     case FN_JWT_ENCODE: {
         engine_list_tuple2_string_string_t payload;
@@ -832,6 +843,8 @@ static JSValue host_call(JSContext *ctx, int id, JSValue *a)
             return throw_host_error(ctx, &err);
         return lift_string_free(ctx, &ret);
     }
+#endif
+#if TSFDW_HAS_STATS
     /* ---- stats */
     case FN_STATS_INC: {
         supabase_wrappers_stats_metric_t m;
@@ -862,6 +875,8 @@ static JSValue host_call(JSContext *ctx, int id, JSValue *a)
         supabase_wrappers_stats_set_metadata(&s1, some ? &s2 : NULL);
         return JS_UNDEFINED;
     }
+#endif
+#if TSFDW_HAS_TIME
     /* ---- time */
     case FN_TIME_EPOCH_SECS:
         return lift_i64(ctx, supabase_wrappers_time_epoch_secs());
@@ -898,6 +913,8 @@ static JSValue host_call(JSContext *ctx, int id, JSValue *a)
         supabase_wrappers_time_sleep(ms);
         return JS_UNDEFINED;
     }
+#endif
+#if TSFDW_HAS_UTILS
     /* ---- utils */
     case FN_UTILS_INFO:
     case FN_UTILS_NOTICE:
@@ -943,7 +960,10 @@ static JSValue host_call(JSContext *ctx, int id, JSValue *a)
         return JS_ThrowTypeError(ctx, "utils.querySetting is not imported by this component (the build did not see the guest use it)");
 #endif
     }
+#endif
     default:
+        if (id >= FN_HTTP_GET && id < FN_COUNT)
+            return JS_ThrowTypeError(ctx, "this host function's interface is not imported by this component (the build did not see the guest import it)");
         return JS_ThrowTypeError(ctx, "__tsfdw_call: unknown host function %d", id);
     }
 }

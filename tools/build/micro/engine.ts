@@ -27,33 +27,46 @@ export const UTILS_LEVELS = [
   { level: 2, drop: [] as string[] },
 ] as const;
 
+/** Host interfaces a variant may import (`types` always: the routines use it). */
+export const INTERFACES = ["http", "jwt", "stats", "time", "utils"] as const;
+export type Interface = (typeof INTERFACES)[number];
+
 export interface Variant {
-  /** e.g. `v2-u0` */
+  /** e.g. `v2-u0-http.stats.time.utils` */
   key: string;
   wrappers: "0.1.0" | "0.2.0";
   utilsLevel: 0 | 1 | 2;
+  /** Imported host interfaces besides `types`, in INTERFACES order. */
+  interfaces: Interface[];
 }
 
-export const VARIANTS: Variant[] = (["0.1.0", "0.2.0"] as const).flatMap((w) =>
-  UTILS_LEVELS.map((u) => ({ key: `v${w === "0.1.0" ? 1 : 2}-u${u.level}`, wrappers: w, utilsLevel: u.level })),
-);
+export function variant(wrappers: "0.1.0" | "0.2.0", utilsLevel: 0 | 1 | 2, interfaces: readonly string[]): Variant {
+  const ifaces = INTERFACES.filter((i) => interfaces.includes(i) || (i === "utils" && utilsLevel > 0));
+  return { key: `v${wrappers === "0.1.0" ? 1 : 2}-u${utilsLevel}-${ifaces.join(".") || "none"}`, wrappers, utilsLevel, interfaces: ifaces };
+}
 
-/** The variant a guest needs: its routines version, and the late utils functions its code names. */
+/**
+ * The variant a guest needs: its routines version, the host interfaces its script imports (as
+ * quickjs builds narrow them), and the late utils functions its code names.
+ */
 export function variantFor(wrappers: string, guestJs: string): Variant {
+  if (wrappers !== "0.1.0" && wrappers !== "0.2.0") throw new Error(`the micro engine supports supabase:wrappers 0.1.0 and 0.2.0, not ${wrappers}`);
   const level = /\bquerySetting\b/.test(guestJs) ? 2 : /\bgetVaultSecretByName\b/.test(guestJs) ? 1 : 0;
-  const v = VARIANTS.find((x) => x.wrappers === wrappers && x.utilsLevel === level);
-  if (v === undefined) throw new Error(`the micro engine supports supabase:wrappers 0.1.0 and 0.2.0, not ${wrappers}`);
-  return v;
+  const used = [...guestJs.matchAll(/supabase:wrappers\/([a-z]+)@(\d+\.\d+\.\d+)/g)].filter((m) => m[2] === wrappers).map((m) => m[1] as string);
+  return variant(wrappers, level, used);
 }
 
 export interface MicroEngine {
   dir: string;
   /** Native compiler: `<bin> in.js out.bin name`. */
   compiler: string;
-  /** Component per variant key, with an empty bytecode slot. */
-  components: Record<string, string>;
-  /** Code bytes of each variant's core module (for reports and the bench). */
-  codeBytes: Record<string, number>;
+}
+
+export interface EngineVariant {
+  /** The component, with an empty bytecode slot. */
+  component: string;
+  /** Code bytes of its core module (for reports and the bench). */
+  codeBytes: number;
 }
 
 /** Edits to the MicroQuickJS sources, each must match exactly once (else the build stops). */
@@ -114,8 +127,8 @@ function filesUnder(dir: string): string[] {
 
 function inputsHash(tc: Toolchain, src: string): string {
   const h = createHash("sha256");
-  h.update(`tsfdw micro engine 1\n${tc.versions}\n${JSON.stringify(PATCHES)}\n${JSON.stringify(CFLAGS)}\n${JSON.stringify(VARIANTS)}\n`);
-  const inputs = [...filesUnder(join(engineSrcDir, "c")), ...filesUnder(join(engineSrcDir, "wit")), ...filesUnder(join(repoRoot, "wit", "deps")), ...filesUnder(src)];
+  h.update(`tsfdw micro engine 2\n${tc.versions}\n${JSON.stringify(PATCHES)}\n${JSON.stringify(CFLAGS)}\n${JSON.stringify(UTILS_LEVELS)}\n${variantWorld.toString()}\n`);
+  const inputs = [...filesUnder(join(engineSrcDir, "c")), ...filesUnder(join(repoRoot, "wit", "deps")), ...filesUnder(src)];
   for (const f of inputs) {
     h.update(f.startsWith(repoRoot) ? f.slice(repoRoot.length) : f.slice(src.length));
     h.update(readFileSync(f));
@@ -127,9 +140,14 @@ function inputsHash(tc: Toolchain, src: string): string {
 // a dependency on the host's feature set; -mbulk-memory makes clang 14 fail on wasi-libc's errno.
 const CFLAGS = ["--target=wasm32-wasi", "-Oz", "-DNDEBUG", "-ffunction-sections", "-fdata-sections", "-fno-exceptions", "-w"];
 
+function variantWorld(v: Variant): string {
+  const imports = ["types", ...v.interfaces].map((i) => `    import supabase:wrappers/${i}@${v.wrappers};`).join("\n");
+  return `package tsfdw:micro-engine;\n\nworld engine {\n${imports}\n    export supabase:wrappers/routines@${v.wrappers};\n}\n`;
+}
+
 /** WIT dir for one variant: the host's package (late utils functions dropped) + the engine world. */
 function variantWit(dir: string, v: Variant): string {
-  const wit = join(dir, "wit", v.key);
+  const wit = join(dir, "wit");
   const deps = join(wit, "deps", `wrappers-${v.wrappers}`);
   mkdirSync(deps, { recursive: true });
   cpSync(join(repoRoot, "wit", "deps", `wrappers-${v.wrappers}`), deps, { recursive: true });
@@ -142,7 +160,7 @@ function variantWit(dir: string, v: Variant): string {
       .filter((l) => !drop.some((d) => new RegExp(`^\\s*${d}\\s*:\\s*func\\b`).test(l)))
       .join("\n"),
   );
-  cpSync(join(engineSrcDir, "wit", `world-v${v.wrappers === "0.1.0" ? 1 : 2}.wit`), join(wit, "world.wit"));
+  writeFileSync(join(wit, "world.wit"), variantWorld(v));
   return wit;
 }
 
@@ -206,45 +224,78 @@ function buildEngine(tc: Toolchain, src: string, dir: string, log: Log): MicroEn
   // 4. wasm objects shared by every variant
   const obj = join(dir, "obj");
   mkdirSync(obj, { recursive: true });
-  const wasmFlags = [...CFLAGS, `--sysroot=${tc.sysroot}`, `-I${join(c, "wasm-include")}`, `-I${s}`];
-  const shared: string[] = [];
-  for (const f of ["dtoa", "libm", "cutils"]) {
-    const o = join(obj, `${f}.o`);
-    run(tc.clang, [...wasmFlags, "-c", join(s, `${f}.c`), "-o", o], `${f}.c (wasm32)`);
-    shared.push(o);
-  }
-  // 5. variants
-  const components: Record<string, string> = {};
-  const codeBytes: Record<string, number> = {};
-  for (const v of VARIANTS) {
-    log(`micro engine: building variant ${v.key} (supabase:wrappers@${v.wrappers}, utils level ${v.utilsLevel})…`);
-    const vd = join(dir, "variants", v.key);
-    mkdirSync(vd, { recursive: true });
-    const wit = variantWit(dir, v);
-    run(tc.witBindgen, ["c", "--world", "engine", "--out-dir", vd, wit], `wit-bindgen c (${v.key})`);
-    const glueObj = join(vd, "glue.o");
-    const bindObj = join(vd, "engine.o");
-    const defs = [`-DTSFDW_WRAPPERS_V2=${v.wrappers === "0.2.0" ? 1 : 0}`, `-DTSFDW_UTILS_LEVEL=${v.utilsLevel}`];
-    run(tc.clang, [...wasmFlags, ...defs, `-I${w32}`, `-I${c}`, `-I${vd}`, "-c", join(c, "glue.c"), "-o", glueObj], `glue.c (${v.key})`);
-    run(tc.clang, [...wasmFlags, `-I${vd}`, "-c", join(vd, "engine.c"), "-o", bindObj], `bindings (${v.key})`);
-    const linkArgs = ["--no-entry", "--gc-sections", "-z", "stack-size=262144", `-L${join(tc.sysroot, "lib", "wasm32-wasi")}`, glueObj, bindObj, join(vd, "engine_component_type.o"), ...shared, "-lc"];
-    const named = join(vd, "core-names.wasm");
-    run(tc.wasmLd, [...linkArgs, "-o", named], `wasm-ld (${v.key})`);
-    // checks on the named module: only supabase imports, and no parser (it needs setjmp)
-    const bad = coreImports(tc, named).filter((i) => !/^(supabase:wrappers\/|\[export\]supabase:wrappers\/)/.test(i));
-    if (bad.length > 0) throw new Error(`micro engine ${v.key}: the core module imports ${bad.join(", ")} (only supabase:wrappers/* is allowed)`);
-    const names = run(tc.wasmTools, ["print", named], "wasm-tools print");
-    if (/\(func \$JS_Parse2\b/.test(names)) throw new Error(`micro engine ${v.key}: the JavaScript parser (JS_Parse2, which needs setjmp) is linked in`);
-    const core = join(vd, "core.wasm");
-    // drop the names and tool sections (the component-type section stays for component new)
-    run(tc.wasmTools, ["strip", "--delete", "^name$", "--delete", "^producers$", "--delete", "^target_features$", named, "-o", core], `wasm-tools strip (${v.key})`);
-    const component = join(vd, "engine.component.wasm");
-    run(tc.wasmTools, ["component", "new", core, "-o", component], `wasm-tools component new (${v.key})`);
-    components[v.key] = component;
-    codeBytes[v.key] = codeSectionBytes(readFileSync(core));
-  }
-  return { dir, compiler, components, codeBytes };
+  for (const f of ["dtoa", "libm", "cutils"]) run(tc.clang, [...wasmFlags(tc, dir), "-c", join(s, `${f}.c`), "-o", join(obj, `${f}.o`)], `${f}.c (wasm32)`);
+  return { dir, compiler };
 }
+
+function wasmFlags(tc: Toolchain, dir: string): string[] {
+  return [...CFLAGS, `--sysroot=${tc.sysroot}`, `-I${join(engineSrcDir, "c", "wasm-include")}`, `-I${join(dir, "src")}`];
+}
+
+/** One variant's component (built on first use, cached in the engine dir). */
+function buildVariant(tc: Toolchain, dir: string, v: Variant, vd: string, log: Log): EngineVariant {
+  const c = join(engineSrcDir, "c");
+  const w32 = join(dir, "w32");
+  const obj = join(dir, "obj");
+  const shared = ["dtoa", "libm", "cutils"].map((f) => join(obj, `${f}.o`));
+  log(`micro engine: building variant ${v.key} (supabase:wrappers@${v.wrappers}, imports ${["types", ...v.interfaces].join(", ")}; once)…`);
+  mkdirSync(vd, { recursive: true });
+  const wit = variantWit(vd, v);
+  run(tc.witBindgen, ["c", "--world", "engine", "--out-dir", vd, wit], `wit-bindgen c (${v.key})`);
+  const glueObj = join(vd, "glue.o");
+  const bindObj = join(vd, "engine.o");
+  const has = INTERFACES.map((i) => `-DTSFDW_HAS_${i.toUpperCase()}=${v.interfaces.includes(i) ? 1 : 0}`);
+  const defs = [`-DTSFDW_WRAPPERS_V2=${v.wrappers === "0.2.0" ? 1 : 0}`, `-DTSFDW_UTILS_LEVEL=${v.utilsLevel}`, ...has];
+  run(tc.clang, [...wasmFlags(tc, dir), ...defs, `-I${w32}`, `-I${c}`, `-I${vd}`, "-c", join(c, "glue.c"), "-o", glueObj], `glue.c (${v.key})`);
+  run(tc.clang, [...wasmFlags(tc, dir), `-I${vd}`, "-c", join(vd, "engine.c"), "-o", bindObj], `bindings (${v.key})`);
+  const linkArgs = ["--no-entry", "--gc-sections", "-z", "stack-size=262144", `-L${join(tc.sysroot, "lib", "wasm32-wasi")}`, glueObj, bindObj, join(vd, "engine_component_type.o"), ...shared, "-lc"];
+  const named = join(vd, "core-names.wasm");
+  run(tc.wasmLd, [...linkArgs, "-o", named], `wasm-ld (${v.key})`);
+  // checks on the named module: only supabase imports, and no parser (it needs setjmp)
+  const bad = coreImports(tc, named).filter((i) => !/^(supabase:wrappers\/|\[export\]supabase:wrappers\/)/.test(i));
+  if (bad.length > 0) throw new Error(`micro engine ${v.key}: the core module imports ${bad.join(", ")} (only supabase:wrappers/* is allowed)`);
+  const names = run(tc.wasmTools, ["print", named], "wasm-tools print");
+  if (/\(func \$JS_Parse2\b/.test(names)) throw new Error(`micro engine ${v.key}: the JavaScript parser (JS_Parse2, which needs setjmp) is linked in`);
+  const core = join(vd, "core.wasm");
+  // drop the names and tool sections (the component-type section stays for component new)
+  run(tc.wasmTools, ["strip", "--delete", "^name$", "--delete", "^producers$", "--delete", "^target_features$", named, "-o", core], `wasm-tools strip (${v.key})`);
+  const component = join(vd, "engine.component.wasm");
+  run(tc.wasmTools, ["component", "new", core, "-o", component], `wasm-tools component new (${v.key})`);
+  const built: EngineVariant = { component, codeBytes: codeSectionBytes(readFileSync(core)) };
+  writeFileSync(join(vd, "variant.json"), JSON.stringify(built, null, 2) + "\n");
+  return built;
+}
+
+const variantMemo = new Map<string, EngineVariant>();
+
+/** The component of one variant (a few seconds of clang the first time, then cached). */
+export function ensureVariant(engine: MicroEngine, v: Variant, log: Log = () => {}): EngineVariant {
+  const memo = variantMemo.get(v.key);
+  if (memo !== undefined) return memo;
+  const vd = join(engine.dir, "variants", v.key);
+  const manifest = join(vd, "variant.json");
+  if (!existsSync(manifest)) {
+    const tc = ensureToolchain(log);
+    const tmp = `${vd}.tmp-${process.pid}`;
+    rmSync(tmp, { recursive: true, force: true });
+    const built = buildVariant(tc, engine.dir, v, tmp, log);
+    writeFileSync(join(tmp, "variant.json"), JSON.stringify({ ...built, component: join(vd, "engine.component.wasm") }, null, 2) + "\n");
+    rmSync(vd, { recursive: true, force: true });
+    try {
+      renameSync(tmp, vd);
+    } catch (e) {
+      // another build finished the same variant first
+      rmSync(tmp, { recursive: true, force: true });
+      if (!existsSync(manifest)) throw e;
+    }
+  }
+  const result = JSON.parse(readFileSync(manifest, "utf8")) as EngineVariant;
+  variantMemo.set(v.key, result);
+  return result;
+}
+
+/** Variants built with the engine (the others are built on first use). */
+export const PREBUILT: Variant[] = [variant("0.2.0", 0, [...INTERFACES]), variant("0.2.0", 0, ["http", "stats", "time", "utils"])];
 
 let memo: MicroEngine | undefined;
 
@@ -260,22 +311,17 @@ export function ensureMicroEngine(log: Log = () => {}): MicroEngine {
     memo = JSON.parse(readFileSync(manifest, "utf8")) as MicroEngine;
     return memo;
   }
-  log(`building the micro engine (MicroQuickJS ${MQUICKJS_VERSION} + glue, ${VARIANTS.length} variants; once, cache: ${dir})…`);
+  log(`building the micro engine (MicroQuickJS ${MQUICKJS_VERSION} + glue; once, cache: ${dir})…`);
   const tmp = `${dir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
   const started = Date.now();
   const built = buildEngine(tc, src, tmp, log);
-  const rel = (p: string): string => p.replace(tmp, dir);
-  const engine: MicroEngine = {
-    dir,
-    compiler: rel(built.compiler),
-    components: Object.fromEntries(Object.entries(built.components).map(([k, p]) => [k, rel(p)])),
-    codeBytes: built.codeBytes,
-  };
+  const engine: MicroEngine = { dir, compiler: built.compiler.replace(tmp, dir) };
   writeFileSync(join(tmp, "engine.json"), JSON.stringify(engine, null, 2) + "\n");
   rmSync(dir, { recursive: true, force: true });
   renameSync(tmp, dir);
+  for (const v of PREBUILT) ensureVariant(engine, v, log);
   log(`micro engine built in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   memo = engine;
   return engine;

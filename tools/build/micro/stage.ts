@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FdwProject } from "../resolve.js";
 import { withBytecode } from "./assemble.js";
-import { type MicroEngine, type Variant, engineSrcDir, ensureMicroEngine, variantFor } from "./engine.js";
+import { type MicroEngine, type Variant, engineSrcDir, ensureMicroEngine, ensureVariant, variantFor } from "./engine.js";
 import type { Log } from "./toolchain.js";
 
 export const DEFAULT_MEMORY_MIB = 32;
@@ -78,7 +78,7 @@ export function buildMicro(project: FdwProject, script: string, log: Log): Micro
   const variant = variantFor(wrappers, script);
   const mib = memoryMiB(project);
   const bytecode = compileBytecode(engine, preludeSource(wrappers), script);
-  const base = new Uint8Array(readFileSync(engine.components[variant.key] as string));
-  const wasm = withBytecode(base, bytecode, { arenaBytes: mib * 1024 * 1024 });
-  return { wasm, variant, bytecodeBytes: bytecode.length, codeBytes: engine.codeBytes[variant.key] ?? 0, memoryMiB: mib, ms: Date.now() - started };
+  const built = ensureVariant(engine, variant, log);
+  const wasm = withBytecode(new Uint8Array(readFileSync(built.component)), bytecode, { arenaBytes: mib * 1024 * 1024 });
+  return { wasm, variant, bytecodeBytes: bytecode.length, codeBytes: built.codeBytes, memoryMiB: mib, ms: Date.now() - started };
 }
