@@ -151,10 +151,18 @@ async function engines(runs: number, sql: boolean): Promise<unknown> {
   for (const n of notes) log(`bench: note: ${n}`);
   const runner = await runnerComparison(guests, runs, log);
   let cold: Awaited<ReturnType<typeof sqlColdComparison>> | undefined;
-  if (sql) cold = await sqlColdComparison(guests, Math.max(3, Math.min(runs, 5)), log);
+  let sqlError: string | undefined;
+  if (sql) {
+    try {
+      cold = await sqlColdComparison(guests, Math.max(3, Math.min(runs, 5)), log);
+    } catch (e) {
+      sqlError = `failed: ${e instanceof Error ? e.message : String(e)}`;
+      log(`bench: engines SQL part ${sqlError}`);
+    }
+  }
   const table = formatEngineTable(runner, cold);
   log(`\nengines (one page of 100 events; wasmtime 36 runner; ${runs} interleaved runs; ${machine()}):\n${table}\n`);
-  return { runner, sql_compile_cache_off: cold ?? "skipped (--no-sql)", notes, table };
+  return { runner, sql_compile_cache_off: cold ?? sqlError ?? "skipped (--no-sql)", notes, table };
 }
 
 async function main(): Promise<void> {
