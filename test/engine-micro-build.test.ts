@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -20,6 +20,7 @@ import { ENGINES, scan } from "./support/micro-harness.js";
 
 const sha = (p: string): string => createHash("sha256").update(readFileSync(p)).digest("hex");
 const tmp = mkdtempSync(join(tmpdir(), "tsfdw-micro-build-"));
+process.on("exit", () => rmSync(tmp, { recursive: true, force: true }));
 
 /** A temporary FDW project: fdw.json + src/index.ts (ES5 syntax) + the repo's WIT deps. */
 function project(name: string, source: string, opts: { wrappers?: "0.1.0" | "0.2.0"; imports?: string[]; fdw?: Record<string, unknown> } = {}): string {

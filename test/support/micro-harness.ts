@@ -1,7 +1,7 @@
 // Shared by the micro engine tests: a component from an inline ES5 guest script (no fdw.json,
 // no bundling: the script speaks the JS <-> glue contract of engines/micro/README.md directly),
 // and the runner on both wasmtime engines.
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { withBytecode } from "../../tools/build/micro/assemble.js";
@@ -13,6 +13,7 @@ export const ENGINES = ["supabase", "strict"] as const;
 export type RunnerEngine = (typeof ENGINES)[number];
 
 const dir = mkdtempSync(join(tmpdir(), "tsfdw-micro-test-"));
+process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 
 export interface ScriptOptions {
