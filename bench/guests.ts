@@ -3,15 +3,22 @@
 // The TypeScript guest is built from a temporary copy that holds the repository's WIT deps
 // (no symlinks: the build writes its narrowed WIT into a copy of the project's WIT directory).
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cacheDir, repoRoot } from "../tools/paths.js";
 import { ensureToolchain } from "../tools/build/micro/toolchain.js";
 
-/** A temporary project directory for bench/events-guest with wit/deps filled in. */
+let made: string[] = [];
+process.on("exit", () => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+  made = [];
+});
+
+/** A temporary project directory for bench/events-guest with wit/deps filled in (removed at exit). */
 export function eventsGuestProject(): string {
   const dir = mkdtempSync(join(tmpdir(), "tsfdw-bench-guest-"));
+  made.push(dir);
   const src = join(repoRoot, "bench", "events-guest");
   cpSync(join(src, "fdw.json"), join(dir, "fdw.json"));
   cpSync(join(src, "src"), join(dir, "src"), { recursive: true });
