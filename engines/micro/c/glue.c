@@ -11,7 +11,6 @@
  * get-vault-secret-by-name/query-setting, 1: + get-vault-secret-by-name, 2: + query-setting),
  * TSFDW_HAS_HTTP/JWT/STATS/TIME/UTILS (1 when the variant imports that interface; the guest's
  * calls into one it does not import throw a TypeError). */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "engine.h"
@@ -31,31 +30,130 @@ struct tsfdw_slot {
 };
 __attribute__((used)) struct tsfdw_slot tsfdw_slot = { "tsfdw:bytecode:1", 0, 0, 0 };
 
-/* ------------------------------------------------------------------ sbrk */
-/* wasi-libc's malloc (dlmalloc) takes [__heap_base, sbrk(0)) as its first heap when it starts.
- * The FDW's bytecode is a data segment at the engine's old memory end (assemble.ts), inside
- * that range: so sbrk(0) stops at the bytecode, and growth goes above the current memory size
- * (dlmalloc adds a non-contiguous segment; the bytecode is never handed out). */
-void *sbrk(intptr_t inc)
+/* ------------------------------------------------------------------ malloc */
+/* A small allocator instead of wasi-libc's dlmalloc (12 KB of code, ~9 % of the engine: code
+ * bytes are what the host's per-query compile pays for). The allocation pattern is simple: one
+ * large JS heap for the instance's life, and short-lived buffers around host calls (request
+ * copies, host results until lifted, JSON.parse input, error strings). Blocks carry a 16-byte
+ * header; small sizes come from power-of-two classes (16 B … 64 KiB) with a free list each,
+ * large blocks from a first-fit list without splitting (they are few and similar in size: pages
+ * of API data), new memory from a bump pointer. The heap starts at __heap_base and stops at the
+ * FDW's bytecode (a data segment at the engine's old memory end, assemble.ts), then continues in
+ * memory.grow'n pages above the current memory size. */
+extern unsigned char __heap_base;
+
+typedef struct Block {
+    size_t cap;         /* usable bytes */
+    struct Block *next; /* free-list link while free */
+    uint32_t pad[2];
+} Block;
+
+#define N_CLASSES 13 /* 16 B << 0 … 16 B << 12 = 64 KiB */
+static Block *free_small[N_CLASSES];
+static Block *free_large;
+static uintptr_t bump, bump_end;
+
+static int size_class(size_t n)
 {
-    static uintptr_t brk;
-    uintptr_t size = __builtin_wasm_memory_size(0) * 65536;
-    size_t old;
-    if (brk == 0)
-        brk = (tsfdw_slot.addr != 0 && tsfdw_slot.addr < size) ? tsfdw_slot.addr : size;
-    if (inc == 0)
-        return (void *)brk;
-    if (inc < 0 || (inc & 65535) != 0) {
-        errno = ENOMEM;
-        return (void *)-1;
+    int c = 0;
+    size_t cap = 16;
+    while (cap < n) {
+        cap <<= 1;
+        c++;
     }
-    old = __builtin_wasm_memory_grow(0, (size_t)inc / 65536);
-    if (old == (size_t)-1) {
-        errno = ENOMEM;
-        return (void *)-1;
+    return c;
+}
+
+static void *bump_alloc(size_t total)
+{
+    if (bump == 0) {
+        uintptr_t size = __builtin_wasm_memory_size(0) * 65536;
+        bump = ((uintptr_t)&__heap_base + 15) & ~(uintptr_t)15;
+        bump_end = (tsfdw_slot.addr != 0 && tsfdw_slot.addr < size) ? tsfdw_slot.addr : size;
     }
-    brk = old * 65536 + (size_t)inc;
-    return (void *)(old * 65536);
+    if (total > bump_end - bump) {
+        size_t pages = (total + 65535) / 65536;
+        size_t old = __builtin_wasm_memory_grow(0, pages);
+        if (old == (size_t)-1)
+            return NULL;
+        if (old * 65536 != bump_end)
+            bump = old * 65536; /* not contiguous with the old top (the bytecode lies between) */
+        bump_end = (old + pages) * 65536;
+    }
+    bump += total;
+    return (void *)(bump - total);
+}
+
+void *malloc(size_t n)
+{
+    Block *b, **pp;
+    size_t cap;
+    if (n > ((size_t)1 << 31))
+        return NULL;
+    if (n <= ((size_t)16 << (N_CLASSES - 1))) {
+        int c = size_class(n);
+        cap = (size_t)16 << c;
+        if ((b = free_small[c]) != NULL) {
+            free_small[c] = b->next;
+            return b + 1;
+        }
+    } else {
+        cap = (n + 15) & ~(size_t)15;
+        for (pp = &free_large; (b = *pp) != NULL; pp = &b->next) {
+            if (b->cap >= cap && b->cap / 2 <= cap) { /* first fit, at most twice the size */
+                *pp = b->next;
+                return b + 1;
+            }
+        }
+    }
+    b = bump_alloc(sizeof(Block) + cap);
+    if (b == NULL)
+        return NULL;
+    b->cap = cap;
+    return b + 1;
+}
+
+void free(void *p)
+{
+    Block *b;
+    /* NULL, or the canonical ABI's non-null pointer of an empty list/string (its alignment) */
+    if ((uintptr_t)p < (uintptr_t)&__heap_base)
+        return;
+    b = (Block *)p - 1;
+    if (b->cap <= ((size_t)16 << (N_CLASSES - 1))) {
+        int c = size_class(b->cap);
+        b->next = free_small[c];
+        free_small[c] = b;
+    } else {
+        b->next = free_large;
+        free_large = b;
+    }
+}
+
+void *realloc(void *p, size_t n)
+{
+    void *q;
+    if ((uintptr_t)p < (uintptr_t)&__heap_base)
+        return malloc(n);
+    if (n <= ((Block *)p - 1)->cap)
+        return p;
+    q = malloc(n);
+    if (q != NULL) {
+        memcpy(q, p, ((Block *)p - 1)->cap);
+        free(p);
+    }
+    return q;
+}
+
+void *calloc(size_t a, size_t b)
+{
+    void *p;
+    if (b != 0 && a > ((size_t)1 << 31) / b)
+        return NULL;
+    p = malloc(a * b);
+    if (p != NULL)
+        memset(p, 0, a * b);
+    return p;
 }
 
 /* ------------------------------------------------------------------ state */
@@ -758,7 +856,8 @@ static JSValue host_call(JSContext *ctx, int id, JSValue *a)
         JSValue v;
         supabase_wrappers_types_method_context_get_quals((supabase_wrappers_types_borrow_context_t){ HANDLE(0) }, &l);
         v = lift_handles(ctx, (const int32_t *)l.ptr, l.len);
-        free(l.ptr);
+        if (l.len > 0) /* an empty list's pointer is only its alignment, not an allocation */
+            free(l.ptr);
         return v;
     }
     case FN_CONTEXT_GET_COLUMNS: {
@@ -766,7 +865,8 @@ static JSValue host_call(JSContext *ctx, int id, JSValue *a)
         JSValue v;
         supabase_wrappers_types_method_context_get_columns((supabase_wrappers_types_borrow_context_t){ HANDLE(0) }, &l);
         v = lift_handles(ctx, (const int32_t *)l.ptr, l.len);
-        free(l.ptr);
+        if (l.len > 0) /* an empty list's pointer is only its alignment, not an allocation */
+            free(l.ptr);
         return v;
     }
     case FN_CONTEXT_GET_SORTS: {
@@ -774,7 +874,8 @@ static JSValue host_call(JSContext *ctx, int id, JSValue *a)
         JSValue v;
         supabase_wrappers_types_method_context_get_sorts((supabase_wrappers_types_borrow_context_t){ HANDLE(0) }, &l);
         v = lift_handles(ctx, (const int32_t *)l.ptr, l.len);
-        free(l.ptr);
+        if (l.len > 0) /* an empty list's pointer is only its alignment, not an allocation */
+            free(l.ptr);
         return v;
     }
     case FN_CONTEXT_GET_LIMIT: {
