@@ -125,9 +125,12 @@ function filesUnder(dir: string): string[] {
     });
 }
 
+/** Bump RECIPE when the build steps change in a way the hashed inputs do not show. */
+const RECIPE = 3;
+
 function inputsHash(tc: Toolchain, src: string): string {
   const h = createHash("sha256");
-  h.update(`tsfdw micro engine 2\n${tc.versions}\n${JSON.stringify(PATCHES)}\n${JSON.stringify(CFLAGS)}\n${JSON.stringify(UTILS_LEVELS)}\n${variantWorld.toString()}\n`);
+  h.update(`tsfdw micro engine recipe ${RECIPE}\n${tc.versions}\n${JSON.stringify(PATCHES)}\n${JSON.stringify(CFLAGS)}\n${JSON.stringify(UTILS_LEVELS)}\n${variantWorld.toString()}\n`);
   const inputs = [...filesUnder(join(engineSrcDir, "c")), ...filesUnder(join(repoRoot, "wit", "deps")), ...filesUnder(src)];
   for (const f of inputs) {
     h.update(f.startsWith(repoRoot) ? f.slice(repoRoot.length) : f.slice(src.length));
@@ -258,7 +261,7 @@ function buildVariant(tc: Toolchain, dir: string, v: Variant, vd: string, log: L
   if (/\(func \$JS_Parse2\b/.test(names)) throw new Error(`micro engine ${v.key}: the JavaScript parser (JS_Parse2, which needs setjmp) is linked in`);
   const core = join(vd, "core.wasm");
   // drop the names and tool sections (the component-type section stays for component new)
-  run(tc.wasmTools, ["strip", "--delete", "^name$", "--delete", "^producers$", "--delete", "^target_features$", named, "-o", core], `wasm-tools strip (${v.key})`);
+  run(tc.wasmTools, ["strip", "--delete", "^name$", "--delete", "^producers$", "--delete", "^target_features$", "--delete", "^\\.debug_", named, "-o", core], `wasm-tools strip (${v.key})`);
   const component = join(vd, "engine.component.wasm");
   run(tc.wasmTools, ["component", "new", core, "-o", component], `wasm-tools component new (${v.key})`);
   const built: EngineVariant = { component, codeBytes: codeSectionBytes(readFileSync(core)) };
