@@ -109,10 +109,12 @@ describe("requestJson", () => {
 
   test("2xx whose body is not JSON, or empty", () => {
     const c = client({ body: "<!doctype html><p>hi", headers: [["content-type", "text/html"]] });
+    // Issue 8: position and size instead of the engine's "unexpected token".
     assert.throws(() => requestJson(c, "http://h/x", { label: "API" }), {
-      message: 'API GET http://h/x returned a body that is not JSON ("<!doctype html><p>hi"); status 200, content-type text/html',
+      message: 'invalid JSON at position 0 of 20 bytes from API GET http://h/x near "<!doctype html><p>hi"; status 200 OK, content-type text/html',
     });
-    assert.throws(() => requestJson(client({ body: "" }), "http://h/x"), /returned an empty body; status 200/);
+    assert.throws(() => requestJson(client({ body: "" }), "http://h/x"), { message: "empty body instead of JSON (0 bytes) from GET http://h/x; status 200 OK" });
+    assert.throws(() => requestJson(client({ body: '[{"a":1},{"b":' }), "http://h/x"), { message: "truncated JSON at position 14 of 14 bytes from GET http://h/x; status 200 OK" });
   });
 
   test("transport errors name method and URL", () => {
@@ -139,20 +141,22 @@ describe("requestJson", () => {
 });
 
 describe("small helpers", () => {
-  test("statusText uses the host's reason phrase when it can", () => {
+  test("statusText: the SDK's reason phrases (also 304), else the host's (4xx/5xx), else the code", () => {
     const resp = { url: "u", statusCode: 429, headers: [], body: "" };
-    assert.equal(statusText(resp, { errorForStatus: fakeErrorForStatus }), "429 Too Many Requests");
-    assert.equal(statusText(resp), "429");
+    assert.equal(statusText(resp), "429 Too Many Requests");
+    assert.equal(statusText({ ...resp, statusCode: 304 }), "304 Not Modified");
+    assert.equal(statusText({ ...resp, statusCode: 418 }, { errorForStatus: fakeErrorForStatus }), "418 I'm a Teapot");
+    assert.equal(statusText({ ...resp, statusCode: 418 }), "418");
     assert.equal(statusText({ ...resp, statusCode: 299 }, { errorForStatus: fakeErrorForStatus }), "299");
   });
   test("statusError with a detail of the caller's instead of the API's message", () => {
     const resp = { url: "http://h", statusCode: 403, headers: [], body: '{"message":"API rate limit exceeded"}' };
     assert.equal(statusError(resp, { label: "API" }, { errorForStatus: fakeErrorForStatus }, "http://h/x", "rate limit exceeded (limit 60)").message, "API GET http://h/x failed: 403 Forbidden: rate limit exceeded (limit 60)");
-    assert.equal(statusError({ ...resp, body: "null" }).message, "GET http://h failed: 403: null");
-    assert.equal(statusError({ ...resp, body: '{"message":""}' }).message, 'GET http://h failed: 403: {"message":""}');
+    assert.equal(statusError({ ...resp, body: "null" }).message, "GET http://h failed: 403 Forbidden: null");
+    assert.equal(statusError({ ...resp, body: '{"message":""}' }).message, 'GET http://h failed: 403 Forbidden: {"message":""}');
   });
   test("statusError reads `error` too", () => {
-    assert.equal(statusError({ url: "http://h", statusCode: 400, headers: [], body: '{"error":{"message":"bad q"}}' }).message, "GET http://h failed: 400: bad q");
+    assert.equal(statusError({ url: "http://h", statusCode: 400, headers: [], body: '{"error":{"message":"bad q"}}' }).message, "GET http://h failed: 400 Bad Request: bad q");
   });
   test("redactUrl and jsonShape", () => {
     assert.equal(redactUrl("https://a:b@h/p?q=1"), "https://***@h/p?q=1");
