@@ -168,7 +168,7 @@ export function requestName(opts: Pick<RequestOptions, "label" | "method">, url:
 }
 
 /** Error bodies are searched for a JSON message up to this size; past it, their start is quoted. */
-const MAX_ERROR_JSON = 1_048_576;
+const MAX_ERROR_JSON = 16_777_216;
 
 /**
  * Error for a non-2xx response: `<label> GET <url> failed: 404 Not Found: <detail>`, where the detail
