@@ -106,9 +106,32 @@ function scan(text: string, maxDepth: number, bom: number, opts: JsonOptions | u
   while (i < n) {
     const c = text.charCodeAt(i);
     if (c === 34) {
-      const j = stringEnd(text, i);
-      if (j < 0) break; // unterminated: JSON.parse reports it
-      i = j + 1;
+      // A run of strings: `"k":"v","k2":…` goes from string to string without a step per separator.
+      // (stringEnd, inlined: a call per string costs as much as the search.)
+      for (;;) {
+        let j = text.indexOf('"', i + 1);
+        while (j > 0 && text.charCodeAt(j - 1) === 92) {
+          let k = j - 2;
+          while (text.charCodeAt(k) === 92) k--;
+          if ((j - k) % 2 === 1) break; // an even number of backslashes: the quote ends the string
+          j = text.indexOf('"', j + 1);
+        }
+        if (j < 0) return risky; // unterminated: JSON.parse reports it
+        const d = text.charCodeAt(j + 1);
+        if (d === 58 || d === 44) {
+          const e = text.charCodeAt(j + 2);
+          if (e === 34) {
+            i = j + 2;
+            continue;
+          }
+          if (e === 32 && text.charCodeAt(j + 3) === 34) {
+            i = j + 3; // `": "` of pretty-printed JSON
+            continue;
+          }
+        }
+        i = j + 1;
+        break;
+      }
     } else if (c === 44 || c === 58 || c <= 32) {
       i++;
     } else if (c === 123 || c === 91) {
@@ -211,125 +234,75 @@ function collectRaw(text: string, risky: readonly number[]): RawNumbers {
 }
 
 /**
- * The first syntax error of a text that JSON.parse rejected: its position, and whether the text
- * simply ends too early (truncated). Iterative; only runs on the error path.
+ * Where a text that JSON.parse rejected goes wrong: the index of the first syntax error, or
+ * `text.length` when the text ends too early (truncated). Iterative; only runs on the error path.
  */
-function locateError(text: string): { at: number; truncated: boolean } {
+function locateError(text: string): number {
   const n = text.length;
   const stack: boolean[] = []; // true: object
-  // 0 value, 1 value or ']', 2 key or '}', 3 key, 4 ':', 5 ',' or close or end
+  // state: 0 value, 1 value or ']', 2 key or '}', 3 key, 4 ':', 5 ',' or close (or the end)
   let state = 0;
   let i = 0;
-  const fail = (at: number) => ({ at, truncated: at >= n });
   for (;;) {
-    while (i < n) {
-      const w = text.charCodeAt(i);
-      if (w === 32 || w === 9 || w === 10 || w === 13) i++;
-      else break;
-    }
-    if (i >= n) return fail(state === 5 && stack.length === 0 ? n + 1 : n);
-    const c = text.charCodeAt(i);
+    let c = text.charCodeAt(i);
+    while (c === 32 || c === 9 || c === 10 || c === 13) c = text.charCodeAt(++i);
+    if (i >= n) return n;
     if (state === 5) {
-      if (stack.length === 0) return fail(i); // text after the value
       const obj = stack[stack.length - 1];
+      if (obj === undefined) return i; // text after the value
       if (c === 44) state = obj ? 3 : 0;
       else if (c === (obj ? 125 : 93)) stack.pop();
-      else return fail(i);
+      else return i;
       i++;
-      continue;
-    }
-    if (state === 4) {
-      if (c !== 58) return fail(i);
+    } else if (state === 4) {
+      if (c !== 58) return i;
       state = 0;
       i++;
-      continue;
-    }
-    if ((state === 1 && c === 93) || (state === 2 && c === 125)) {
+    } else if ((state === 1 && c === 93) || (state === 2 && c === 125)) {
       stack.pop();
       state = 5;
       i++;
-      continue;
-    }
-    if (state === 2 || state === 3) {
-      if (c !== 34) return fail(i);
-    }
-    if (c === 34) {
+    } else if (c === 34) {
       const j = stringEnd(text, i);
-      if (j < 0) return fail(n);
-      // Control characters and bad escapes inside the string.
-      const body = text.slice(i + 1, j);
-      if (/[\0-\x1f\\]/.test(body)) {
-        for (let k = 0; k < body.length; k++) {
-          const d = body.charCodeAt(k);
-          if (d < 32) return fail(i + 1 + k);
-          if (d === 92) {
-            const e = body.charAt(k + 1);
-            if (e === "u") {
-              if (!/^[0-9a-fA-F]{4}$/.test(body.slice(k + 2, k + 6))) return fail(i + 1 + k);
-              k += 5;
-            } else if ('"\\/bfnrt'.indexOf(e) >= 0 && e !== "") k++;
-            else return fail(i + 1 + k);
-          }
+      if (j < 0) return n;
+      // Control characters and bad escapes inside the string (a native test first: strings are long).
+      for (let k = /[\0-\x1f\\]/.test(text.slice(i + 1, j)) ? i + 1 : j; k < j; k++) {
+        const d = text.charCodeAt(k);
+        if (d < 32) return k;
+        if (d === 92) {
+          const e = text.charAt(++k);
+          if (e === "u" ? !/^[0-9a-fA-F]{4}$/.test(text.slice(k + 1, k + 5)) : '"\\/bfnrt'.indexOf(e) < 0) return k - 1;
+          if (e === "u") k += 4;
         }
       }
       i = j + 1;
-      state = state === 2 || state === 3 ? 4 : 5;
-      continue;
-    }
-    if (c === 123 || c === 91) {
+      state = state >= 2 ? 4 : 5;
+    } else if (state >= 2) {
+      return i; // a key must be a string
+    } else if (c === 123 || c === 91) {
       stack.push(c === 123);
       state = c === 123 ? 2 : 1;
       i++;
-      continue;
-    }
-    if (c === 45 || (c >= 48 && c <= 57)) {
-      // -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?
-      let j = i + (c === 45 ? 1 : 0);
-      const digits = (from: number): number => {
-        let k = from;
-        while (k < n && text.charCodeAt(k) >= 48 && text.charCodeAt(k) <= 57) k++;
-        return k;
-      };
-      if (j >= n) return fail(n);
-      if (text.charCodeAt(j) === 48) j++;
-      else {
-        const k = digits(j);
-        if (k === j) return fail(j);
-        j = k;
-      }
-      if (j < n && text.charCodeAt(j) === 46) {
-        const k = digits(j + 1);
-        if (k === j + 1) return fail(k);
-        j = k;
-      }
-      if (j < n && (text.charCodeAt(j) === 101 || text.charCodeAt(j) === 69)) {
-        j++;
-        if (j < n && (text.charCodeAt(j) === 43 || text.charCodeAt(j) === 45)) j++;
-        const k = digits(j);
-        if (k === j) return fail(k);
-        j = k;
+    } else if (c === 45 || (c >= 48 && c <= 57)) {
+      // -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?, part by part: each part must have a digit.
+      const j = numberEnd(text, i);
+      const m = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/.exec(text.slice(i, j));
+      if (!m) {
+        // the longest valid start of the token tells where it breaks
+        let k = i + 1;
+        while (k < j && /^-?(?:0|[1-9]\d*)?(?:\.\d*)?(?:[eE][+-]?\d*)?$/.test(text.slice(i, k + 1))) k++;
+        return k >= n ? n : k;
       }
       i = j;
       state = 5;
-      continue;
+    } else {
+      const lit = c === 116 ? "true" : c === 102 ? "false" : c === 110 ? "null" : "";
+      if (lit === "") return i;
+      if (!text.startsWith(lit, i)) return n - i < lit.length && lit.startsWith(text.slice(i)) ? n : i;
+      i += lit.length;
+      state = 5;
     }
-    let matched = false;
-    for (const lit of ["true", "false", "null"]) {
-      if (text.startsWith(lit, i)) {
-        i += lit.length;
-        matched = true;
-        break;
-      }
-      if (n - i < lit.length && lit.startsWith(text.slice(i))) return fail(n);
-    }
-    if (!matched) return fail(i);
-    state = 5;
   }
-}
-
-/** Drops a leading UTF-8 byte order mark (U+FEFF); returns the text and the BOM's byte count. */
-function stripBom(text: string): [string, number] {
-  return text.charCodeAt(0) === 0xfeff ? [text.slice(1), 3] : [text, 0];
 }
 
 /**
@@ -337,18 +310,33 @@ function stripBom(text: string): [string, number] {
  * comment), and the exact text of every number that would not print back as sent.
  */
 export function parseJsonExact(text: string, opts?: JsonOptions): ParsedJson {
-  const [body, bom] = stripBom(text);
-  const risky = scan(body, opts?.maxDepth ?? MAX_JSON_DEPTH, bom, opts);
+  // A UTF-8 byte order mark (U+FEFF) is dropped; positions still count its 3 bytes.
+  const bom = text.charCodeAt(0) === 0xfeff ? 3 : 0;
+  const body = bom ? text.slice(1) : text;
+  const maxDepth = opts?.maxDepth ?? MAX_JSON_DEPTH;
+  // Pretty-printed JSON (a newline near the start): the scan runs over a copy without line breaks
+  // and indentation, which in valid JSON stand only between tokens (a string cannot hold a raw
+  // newline); it changes no quote or backslash, so strings stay where they were. Positions in a
+  // depth error come from scanning the text itself.
+  let scanned = body;
+  if (body.slice(0, 256).indexOf("\n") >= 0) scanned = body.replace(/\r?\n[ \t]{0,1024}/g, "");
+  let risky: number[] | undefined;
+  try {
+    risky = scan(scanned, maxDepth, bom, opts);
+  } catch (e) {
+    if (scanned === body) throw e;
+    risky = scan(body, maxDepth, bom, opts);
+  }
   let value: unknown;
   try {
     value = JSON.parse(body);
   } catch {
     if (body.trim() === "") throw new Error(`empty body instead of JSON (${bom + utf8Length(body)} bytes)${opts?.source ? ` from ${opts.source}` : ""}`);
-    const { at, truncated } = locateError(body);
-    if (truncated) throw message("truncated JSON", body, Math.min(at, body.length), bom, opts);
+    const at = locateError(body);
+    if (at >= body.length) throw message("truncated JSON", body, body.length, bom, opts);
     throw message("invalid JSON", body, at, bom, opts, body.slice(at, at + 4096));
   }
-  return { value, raw: risky === undefined ? undefined : collectRaw(body, risky) };
+  return { value, raw: risky === undefined ? undefined : collectRaw(scanned, risky) };
 }
 
 /** `parseJsonExact(text, opts).value`: for JSON whose numbers are not written back as JSON. */

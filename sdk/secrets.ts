@@ -6,7 +6,7 @@
 // One set per component instance (module state): an instance serves one scan, modify or import.
 //
 // Encodings covered, for each secret: raw; percent-encoded (upper- and lowercase hex, `+` for
-// space); JSON-escaped (also `\/`, `\uXXXX` for non-ASCII, and escaped twice); HTML-escaped; base64
+// space); JSON-escaped (also `\/`, `\uxxxx` for non-ASCII, and escaped twice); base64
 // and base64url of its UTF-8 bytes at each of the 3 alignments inside a longer base64 text (Basic
 // credentials, a JWT segment); and fragments of 8+ characters at the start or end of a secret of 16+
 // characters (a token cut by someone else's truncation). The SDK redacts before it truncates.
@@ -32,13 +32,11 @@ let longForms: string[] = [];
 
 /** UTF-8 bytes as a binary string (one char per byte), or undefined for a lone surrogate. */
 function utf8(text: string): string | undefined {
-  let enc: string;
   try {
-    enc = encodeURIComponent(text);
+    return encodeURIComponent(text).replace(/%([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
   } catch {
     return undefined;
   }
-  return enc.replace(/%([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
 }
 
 /** Base64 of a binary string, without padding. */
@@ -82,11 +80,9 @@ function fromUtf8(bytes: string): string | undefined {
   }
 }
 
-function escapeNonAscii(json: string, upper: boolean): string {
-  return json.replace(/[\u0080-\uffff]/g, (c) => {
-    const h = ("000" + c.charCodeAt(0).toString(16)).slice(-4);
-    return "\\u" + (upper ? h.toUpperCase() : h);
-  });
+/** JSON text with every non-ASCII character as `\uxxxx` (as some servers write it). */
+function escapeNonAscii(json: string): string {
+  return json.replace(/[\u0080-\uffff]/g, (c) => "\\u" + ("000" + c.charCodeAt(0).toString(16)).slice(-4));
 }
 
 /** Every form of `secret` a message could carry (see the file comment). */
@@ -102,9 +98,7 @@ function encodings(secret: string): string[] {
     out.push(pct, pct.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()), pct.replace(/%20/g, "+"));
   }
   const json = JSON.stringify(secret).slice(1, -1);
-  out.push(json, json.replace(/\//g, "\\/"), escapeNonAscii(json, false), escapeNonAscii(json, true), JSON.stringify(json).slice(1, -1));
-  out.push(secret.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;"));
-  out.push(secret.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&#34;").replace(/'/g, "&#x27;"));
+  out.push(json, json.replace(/\//g, "\\/"), escapeNonAscii(json), JSON.stringify(json).slice(1, -1));
   const bytes = utf8(secret);
   if (bytes !== undefined) {
     for (let k = 0; k < 3; k++) {
@@ -220,12 +214,6 @@ export function addRequestSecrets(req: { url: string; headers: readonly (readonl
   addHeaderSecrets(req.headers);
 }
 
-/** Ends an authority when looking for a URL's userinfo in free text. */
-function stopsAuthority(c: number): boolean {
-  // / ? # whitespace " ' < > ` (and control characters)
-  return c <= 32 || c === 47 || c === 63 || c === 35 || c === 34 || c === 39 || c === 60 || c === 62 || c === 96;
-}
-
 /**
  * Replaces the userinfo of every `scheme://user:pass@host` in free text by `***` (up to the last `@`
  * of the authority, as URL parsers split it). indexOf and bounded loops: linear, no regex over the text.
@@ -239,7 +227,8 @@ function maskUserinfo(text: string): string {
     let lastAt = -1;
     for (; j < limit; j++) {
       const c = text.charCodeAt(j);
-      if (stopsAuthority(c)) break;
+      // The authority ends at / ? # whitespace " ' < > ` (and control characters).
+      if (c <= 32 || c === 47 || c === 63 || c === 35 || c === 34 || c === 39 || c === 60 || c === 62 || c === 96) break;
       if (c === 64) lastAt = j;
     }
     if (lastAt > from && text.slice(from, lastAt) !== "***") text = text.slice(0, from) + "***" + text.slice(lastAt);

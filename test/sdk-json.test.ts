@@ -69,6 +69,14 @@ describe("exact numbers", () => {
     assert.equal(stringifyJson(value, raw), '{"a":1.10,"b":2,"d":{"x":1.1},"e":{"y":3.0}}');
   });
 
+  test("pretty-printed JSON: the same numbers, and depth errors at positions in the text as sent", () => {
+    const value = { a: [1, { b: "x\ny: 2.50", c: 2.5 }], d: "\\", e: 0 };
+    const pretty = JSON.stringify(value, null, 2).replace('"c": 2.5', '"c": 2.50').replace('"e": 0', '"e": 1E+2');
+    const { raw } = parseJsonExact(pretty);
+    assert.equal(stringifyJson(parseJsonExact(pretty).value, raw), '{"a":[1,{"b":"x\\ny: 2.50","c":2.50}],"d":"\\\\","e":1E+2}');
+    assert.throws(() => parseJsonExact(`[\n${"[\n  ".repeat(200)}${"]".repeat(200)}\n]`), { message: /^JSON nested deeper than 128 levels at position 510 of 1004 bytes$/ });
+  });
+
   test("arrays of numbers with escapes and strings around", () => {
     const text = '[["a\\\\",1.0,"]",2.50],{"k\\"ey":[0.10]}]';
     const { value, raw } = parseJsonExact(text);
