@@ -96,8 +96,8 @@ export function nextLink(resp: Pick<Response, "headers">): string | undefined {
   return Object.hasOwn(links, "next") ? links["next"] : undefined;
 }
 
-// Reason phrases as the host (reqwest / the http crate) spells them: its's error-for-status formats only 4xx/5xx, and a 304 or 3xx
-// the host did not follow still deserves words.
+// Reason phrases for what the host's error-for-status does not format (it knows 4xx and 5xx only):
+// a 304, or a 3xx the host did not follow, still deserves words.
 const REASONS: Record<number, string> = {
   100: "Continue",
   101: "Switching Protocols",
@@ -106,37 +106,21 @@ const REASONS: Record<number, string> = {
   202: "Accepted",
   203: "Non-Authoritative Information",
   204: "No Content",
+  205: "Reset Content",
   206: "Partial Content",
   300: "Multiple Choices",
   301: "Moved Permanently",
   302: "Found",
   303: "See Other",
   304: "Not Modified",
+  305: "Use Proxy",
   307: "Temporary Redirect",
   308: "Permanent Redirect",
-  400: "Bad Request",
-  401: "Unauthorized",
-  403: "Forbidden",
-  404: "Not Found",
-  405: "Method Not Allowed",
-  406: "Not Acceptable",
-  408: "Request Timeout",
-  409: "Conflict",
-  410: "Gone",
-  413: "Payload Too Large",
-  415: "Unsupported Media Type",
-  422: "Unprocessable Entity",
-  429: "Too Many Requests",
-  500: "Internal Server Error",
-  501: "Not Implemented",
-  502: "Bad Gateway",
-  503: "Service Unavailable",
-  504: "Gateway Timeout",
 };
 
 /**
- * `404 Not Found`, `304 Not Modified`: the SDK's table, else the host's error-for-status text
- * (4xx/5xx only), else the bare code.
+ * `404 Not Found`, `304 Not Modified`: the host's error-for-status text for 4xx/5xx, the SDK's own
+ * table for 1xx–3xx, else the bare code.
  */
 export function statusText(resp: Response, client?: Pick<HttpClient, "errorForStatus">): string {
   const code = resp.statusCode;

@@ -141,22 +141,22 @@ describe("requestJson", () => {
 });
 
 describe("small helpers", () => {
-  test("statusText: the SDK's reason phrases (also 304), else the host's (4xx/5xx), else the code", () => {
+  test("statusText: the host's reason phrase for 4xx/5xx, the SDK's for 1xx-3xx (issue 8: 304), else the code", () => {
     const resp = { url: "u", statusCode: 429, headers: [], body: "" };
-    assert.equal(statusText(resp), "429 Too Many Requests");
+    assert.equal(statusText(resp, { errorForStatus: fakeErrorForStatus }), "429 Too Many Requests");
+    assert.equal(statusText(resp), "429");
     assert.equal(statusText({ ...resp, statusCode: 304 }), "304 Not Modified");
-    assert.equal(statusText({ ...resp, statusCode: 418 }, { errorForStatus: fakeErrorForStatus }), "418 I'm a Teapot");
-    assert.equal(statusText({ ...resp, statusCode: 418 }), "418");
+    assert.equal(statusText({ ...resp, statusCode: 200 }), "200 OK");
     assert.equal(statusText({ ...resp, statusCode: 299 }, { errorForStatus: fakeErrorForStatus }), "299");
   });
   test("statusError with a detail of the caller's instead of the API's message", () => {
     const resp = { url: "http://h", statusCode: 403, headers: [], body: '{"message":"API rate limit exceeded"}' };
     assert.equal(statusError(resp, { label: "API" }, { errorForStatus: fakeErrorForStatus }, "http://h/x", "rate limit exceeded (limit 60)").message, "API GET http://h/x failed: 403 Forbidden: rate limit exceeded (limit 60)");
-    assert.equal(statusError({ ...resp, body: "null" }).message, "GET http://h failed: 403 Forbidden: null");
-    assert.equal(statusError({ ...resp, body: '{"message":""}' }).message, 'GET http://h failed: 403 Forbidden: {"message":""}');
+    assert.equal(statusError({ ...resp, body: "null" }).message, "GET http://h failed: 403: null");
+    assert.equal(statusError({ ...resp, body: '{"message":""}' }).message, 'GET http://h failed: 403: {"message":""}');
   });
   test("statusError reads `error` too", () => {
-    assert.equal(statusError({ url: "http://h", statusCode: 400, headers: [], body: '{"error":{"message":"bad q"}}' }).message, "GET http://h failed: 400 Bad Request: bad q");
+    assert.equal(statusError({ url: "http://h", statusCode: 400, headers: [], body: '{"error":{"message":"bad q"}}' }).message, "GET http://h failed: 400: bad q");
   });
   test("redactUrl and jsonShape", () => {
     assert.equal(redactUrl("https://a:b@h/p?q=1"), "https://***@h/p?q=1");
