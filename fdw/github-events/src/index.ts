@@ -321,7 +321,10 @@ export const routines = defineRoutinesV2(
             found.set(f?.url, f);
           }
           if (found.size && !found.has(undefined)) {
-            picked = [...found.values()] as Feed[];
+            // forEach, not a spread of values(): Map is a polyfill on MicroQuickJS (no iterators).
+            const list: Feed[] = [];
+            found.forEach((f) => list.push(f as Feed));
+            picked = list;
             rank = r;
           }
         }
