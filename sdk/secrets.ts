@@ -101,6 +101,10 @@ function encodings(secret: string): string[] {
   out.push(json, json.replace(/\//g, "\\/"), escapeNonAscii(json), JSON.stringify(json).slice(1, -1));
   const bytes = utf8(secret);
   if (bytes !== undefined) {
+    // Whole (Basic credentials: padding bits are zero, so the last characters are the secret's too),
+    // then at each alignment inside a longer base64 text.
+    const whole = base64(bytes);
+    out.push(whole + "==".slice(0, (4 - (whole.length % 4)) % 4), whole);
     for (let k = 0; k < 3; k++) {
       // The characters of base64(k filler bytes + secret) that depend on the secret's bytes only.
       const b = base64("\0\0".slice(0, k) + bytes).slice(Math.ceil((8 * k) / 6), Math.floor((8 * (k + bytes.length)) / 6));

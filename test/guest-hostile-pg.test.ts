@@ -138,7 +138,7 @@ describe("through SQL: hostile servers give clean ERRORs and the session goes on
   });
 
   it("credentials: a password in api_url, an echoed token (whole, in a field, cut short) are redacted", async () => {
-    const r = await q(`select id from h."userinfo";\nselect id from h."echo";\nselect id from h."field";\nselect id from h."cut_token";\nselect 'alive';`);
+    const r = await q(`select id from h."userinfo";\nselect id from h."echo";\nselect id, created_at from h."field";\nselect id from h."cut_token";\nselect 'alive';`);
     assert.equal(r.errors.length, 4, r.stderr);
     assert.match(r.errors[0] ?? "", /GitHub API GET http:\/\/\*\*\*@127\.0\.0\.1:\d+\/userinfo\/events\?per_page=100 failed: 500 Internal Server Error: rejected header authorization: Basic \[redacted\]/);
     assert.match(r.errors[1] ?? "", /400 Bad Request: rejected header authorization: Bearer \[redacted\]/);

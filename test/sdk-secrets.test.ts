@@ -72,6 +72,11 @@ describe("redact", () => {
     assert.equal(redact("GET http://user:pw@h:1/x and https://a@b/c, not mailto:a@b or http://h/p@x"), "GET http://***@h:1/x and https://***@b/c, not mailto:a@b or http://h/p@x");
     addUrlSecrets("http://alice:s3cr3t%2Bpw@h/x?access_token=tok-123456&page=2");
     assert.ok(secretCount() > 0);
+    for (const pw of ["pg-s3cr3t-Pass-42", "a:bcde", "ab:cdef", "abc:defg"]) {
+      addUrlSecrets(`http://${pw.includes(":") ? pw : `alice:${pw}`}@h/`);
+      const basic = Buffer.from(pw.includes(":") ? pw : `alice:${pw}`).toString("base64");
+      assert.equal(redact(`Basic ${basic}`), `Basic ${REDACTED}`, basic);
+    }
     const echoed = redact(`Basic ${Buffer.from("alice:s3cr3t+pw").toString("base64")} s3cr3t+pw tok-123456 page=2`);
     assert.equal(echoed, `Basic ${REDACTED} ${REDACTED} ${REDACTED} page=2`);
     assert.equal(redactUrl("http://h/x?access_token=tok-123456"), `http://h/x?access_token=${REDACTED}`);
