@@ -118,8 +118,18 @@ const pushRow = rowPusher(hostTime(time));
 /** The feed `object` names (one of PATHS with its names filled in), or undefined. */
 function feed(object: string): Feed | undefined {
   if (/(^|\/)\.\.?(\/|$)/.test(object)) return; // no `.` or `..` names
+  // Segment by segment rather than a RegExp built at run time (MicroQuickJS compiles regexes at
+  // build time, from literals only): `{name}` takes any non-empty segment.
+  const parts = object.split("/");
   for (let i = 0; i < PATHS.length; i++) {
-    const names = new RegExp(`^${PATHS[i]?.replace(/\{\w+\}/g, "([^/]+)")}$`).exec(object)?.slice(1);
+    const template = (PATHS[i] as string).split("/");
+    let names: string[] | undefined = template.length === parts.length ? [] : undefined;
+    for (let k = 0; names && k < template.length; k++) {
+      const t = template[k] as string;
+      const p = parts[k] as string;
+      if (t.charAt(0) === "{" && p !== "") names.push(p);
+      else if (t !== p) names = undefined;
+    }
     const opt = IMPORT_OPTIONS[i] as string;
     if (names) return { url: `${apiUrl}/${object.split("/").map(encodeURIComponent).join("/")}`, what: opt && `${KIND[opt]} '${names.join("/")}'`, buf: [], at: 0, raw: undefined, pages: 0 };
   }
