@@ -152,7 +152,10 @@ test("malformed JSON: a clear error", async () => {
   fakeHttp.handler = jsonResponse('[{"id": "1",', 200);
   const fdw = await loadFdw();
   fdw.init(context({}));
-  assert.throws(() => fdw.beginScan(context({ table: { object: "events" }, columns: SEED_COLUMNS })), /GitHub API GET https:\/\/api\.github\.com\/events\?per_page=100 returned a body that is not JSON/);
+  assert.throws(() => fdw.beginScan(context({ table: { object: "events" }, columns: SEED_COLUMNS })), {
+    // Issue 8: position and size of the body, not the engine's "premature end of input".
+    message: "truncated JSON at position 12 of 12 bytes from GitHub API GET https://api.github.com/events?per_page=100; status 200 OK, content-type application/json",
+  });
 });
 
 test("JSON but not an array: says what it got", async () => {
