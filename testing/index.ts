@@ -53,3 +53,4 @@ export {
 export { type InstallFdwOptions, type LocalPostgres, ensurePostgresHost, startLocalPostgres } from "./postgres.js";
 export { type MockRequest, type MockResponse, type MockHandler, type MockServer, hostHandler, serveHandler } from "./serve.js";
 export { buildFdw } from "./build.js";
+export { type FdwProject, type SqlTable, resolveProject as fdwProject } from "../tools/build/resolve.js";

@@ -16,7 +16,13 @@ const time = {
   parseFromStr: (): number => {
     throw new Error("parse-from-str is not faked");
   },
-  epochMsToRfc3339: (micros: number): string => new Date(micros / 1000).toISOString(),
+  // chrono's to_rfc3339: "+00:00", and a fraction of 3 or 6 digits only when there is one.
+  epochMsToRfc3339: (micros: number): string => {
+    const frac = ((micros % 1_000_000) + 1_000_000) % 1_000_000;
+    const base = new Date((micros - frac) / 1000).toISOString().slice(0, 19);
+    const digits = frac === 0 ? "" : frac % 1000 === 0 ? `.${String(frac / 1000).padStart(3, "0")}` : `.${String(frac).padStart(6, "0")}`;
+    return `${base}${digits}+00:00`;
+  },
   sleep: (): void => {},
 };
 export default time;

@@ -19,9 +19,9 @@ function optionList(options: [string, string][], indent: string): string {
   return options.map(([k, v]) => `${indent}${k} ${literal(v)}`).join(",\n");
 }
 
-/** Expands {repository}, {version}, {output}, {name} in the release URL template. */
+/** Expands {repository}, {version}, {output}, {name}, {tag} in the release URL template. */
 export function releaseUrl(project: FdwProject, repository = project.repository): string {
-  const values: Record<string, string> = { repository, version: project.version, output: project.output, name: project.name };
+  const values: Record<string, string> = { repository, version: project.version, output: project.output, name: project.name, tag: project.tag };
   return project.urlTemplate.replace(/\{(\w+)\}/g, (m, key: string) => values[key] ?? m);
 }
 
