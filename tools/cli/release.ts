@@ -6,7 +6,7 @@
 // fdw.json fails. In GitHub Actions (GITHUB_OUTPUT set) it writes the outputs name, dir, files and
 // notes for the release step, and the release URL is that of the release being made.
 import { appendFileSync, existsSync, readdirSync } from "node:fs";
-import { basename, join, relative } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import { build, parseBuildArgs } from "../build/index.js";
 import { type FdwProject, resolveProject } from "../build/resolve.js";
 import { UsageError, guarded, parse, wantsHelp } from "./args.js";
@@ -53,12 +53,16 @@ export async function run(argv: readonly string[]): Promise<number> {
     const repository = values.repo ?? process.env["GITHUB_REPOSITORY"];
     const results: { project: FdwProject; dir: string; files: string[] }[] = [];
     for (const project of chosen) {
-      const dir = join(outRoot, all.length > 1 ? basename(project.dir) : "");
+      // FDWs under fdw/ get a directory each; a project's one FDW writes to DIR itself.
+      const dir = join(outRoot, basename(dirname(project.dir)) === "fdw" ? basename(project.dir) : "");
       const args = [project.dir, "--out", dir, "--release-files", ...(repository !== undefined ? ["--repo", repository] : [])];
       // In Actions the asset URL is known: that of the release this run creates.
       if (process.env["GITHUB_ACTIONS"] === "true" && repository !== undefined) args.push("--url", `https://github.com/${repository}/releases/download/${project.tag}/${project.output}`);
       const r = await build(parseBuildArgs(args), (m) => process.stderr.write(`tsfdw release: ${m}\n`));
       const files = [r.output.wasmPath, ...r.output.releaseFiles];
+      if (!r.output.url.includes(`/${project.tag}/`) && r.output.url.includes("/releases/download/")) {
+        process.stderr.write(`tsfdw release: warning: ${project.dir}/fdw.json's release.url gives ${r.output.url}, not the release of tag ${project.tag}; use {tag} in it (in GitHub Actions the release's own URL is used)\n`);
+      }
       results.push({ project, dir, files });
       process.stdout.write(`${project.name} ${project.version} (tag ${project.tag}): ${files.map((f) => relative(process.cwd(), f)).join(", ")}\n  sha256 ${r.output.sha256}\n  url    ${r.output.url}\n`);
     }

@@ -85,7 +85,9 @@ export function createApi(opts: { apiKey?: string; customers?: Customer[]; now?:
       if (typeof input === "string") return error(422, input);
       const newId = input.id ?? Math.max(0, ...customers.map((c) => c.id)) + 1;
       if (customers.some((c) => c.id === newId)) return error(409, `customer ${newId} already exists`);
-      const created: Customer = { email: null, plan: "free", balance: 0, active: true, created_at: now, tags: [], ...input, id: newId, name: input.name as string };
+      // Fields sent as null (INSERT without them) get the defaults.
+      const given = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null));
+      const created: Customer = { email: null, plan: "free", balance: 0, active: true, created_at: now, tags: [], ...given, id: newId, name: input.name as string };
       customers.push(created);
       return { status: 201, body: created };
     }
