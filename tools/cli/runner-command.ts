@@ -165,7 +165,11 @@ async function target(positional: string | undefined, command: string, usage: st
 }
 
 /** The runner's argv, in the user's order, with the kit's own options replaced. */
-export function runnerArgv(command: RunnerCommandName, argv: readonly string[], extra: { server: Record<string, string>; table: string[] }): { args: string[]; component?: string; mock: boolean; help: boolean } {
+export function runnerArgv(
+  command: RunnerCommandName,
+  argv: readonly string[],
+  extra: { server: Record<string, string>; table: string[] },
+): { args: string[]; component?: string; values: Record<string, unknown> } {
   const options = { ...HOST_OPTIONS, ...(TABLE_COMMANDS.includes(command) ? TABLE_OPTIONS : {}), ...OWN[command], ...KIT_OPTIONS };
   const usage = USAGES[command];
   const { values, positionals, tokens } = parse(argv, options, usage, 1);
@@ -178,7 +182,7 @@ export function runnerArgv(command: RunnerCommandName, argv: readonly string[], 
   // Server options: fdw.json's (or the dev mock's) first, then the user's, which win.
   const server = { ...extra.server, ...keyValues(v["server"] as string[] | undefined, "--server", usage) };
   const serverArgs = Object.entries(server).flatMap(([k, val]) => ["--server", `${k}=${val}`]);
-  return { args: [...serverArgs, ...extra.table, ...out], ...(positionals[0] !== undefined && { component: positionals[0] }), mock: v["mock"] === true, help: v["help"] === true };
+  return { args: [...serverArgs, ...extra.table, ...out], ...(positionals[0] !== undefined && { component: positionals[0] }), values: v };
 }
 
 function tableFromProject(project: FdwProject, name: string | undefined, usage: string): string[] {
@@ -214,13 +218,12 @@ export function runnerCommand(command: RunnerCommandName): (argv: readonly strin
       }
       // First pass: where the component comes from, which table, whether to start the mock.
       const first = runnerArgv(command, argv, { server: {}, table: [] });
-      const { values } = parse(argv, { ...HOST_OPTIONS, ...(TABLE_COMMANDS.includes(command) ? TABLE_OPTIONS : {}), ...OWN[command], ...KIT_OPTIONS }, usage, 1);
-      const v = values as Record<string, unknown>;
+      const v = first.values;
       const { component, project } = await target(first.component, command, usage);
       let mock: StartedMock | undefined;
       try {
         let server: Record<string, string> = project?.sql.serverOptions ?? {};
-        if (first.mock) {
+        if (v["mock"] === true) {
           if (project === undefined) throw new UsageError("--mock needs an FDW directory (fdw.json's dev.mock)", usage);
           mock = await startDevMock(project);
           server = devServerOptions(project, mock.url);
