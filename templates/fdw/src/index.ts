@@ -14,9 +14,9 @@
 //   DELETE {api_url}/{object}/{id}               → 204
 //
 // What it shows: server and table options, pages fetched lazily (Postgres stopping early at a LIMIT
-// also stops paging; the LIMIT sizes the first page), `WHERE id = N` pushed down to GET …/{id},
-// rows pushed as typed cells, INSERT / UPDATE / DELETE by the rowid column, clear errors.
-// All of the FDW's logic is in this one file.
+// also stops paging; without a WHERE, the LIMIT sizes the pages), `WHERE id = N` pushed down to
+// GET …/{id}, rows pushed as typed cells, INSERT / UPDATE / DELETE by the rowid column, clear
+// errors. All of the FDW's logic is in this one file; its tests (test/) are black-box.
 
 import http from "supabase:wrappers/http@0.2.0";
 import time from "supabase:wrappers/time@0.2.0";
