@@ -7,6 +7,7 @@
 //   - `--mock` starts fdw.json's dev mock API and applies its dev server options.
 import { spawn } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
+import { relative } from "node:path";
 import { build, parseBuildArgs } from "../build/index.js";
 import { type FdwProject, resolveProject } from "../build/resolve.js";
 import { ensureRunner } from "../runner.js";
@@ -159,7 +160,7 @@ async function target(positional: string | undefined, command: string, usage: st
   if (positional !== undefined && !isFdwDir(positional)) return { component: positional };
   if (positional === undefined && !existsSync("fdw.json")) throw new UsageError("give a component (.wasm) or an FDW directory", usage);
   const project = resolveProject(positional ?? ".");
-  process.stderr.write(`tsfdw ${command}: building ${project.name} from ${project.dir}…\n`);
+  process.stderr.write(`tsfdw ${command}: building ${project.name} from ${relative(process.cwd(), project.dir) || "."}…\n`);
   const r = await build(parseBuildArgs([project.dir, "--no-typecheck"]));
   return { component: r.output.wasmPath, project };
 }
