@@ -159,6 +159,38 @@ describe("runner commands", () => {
   });
 });
 
+describe("tsfdw release", () => {
+  test("in Actions: the tagged FDW, its files, outputs for the release step and the release's own URL", () => {
+    const out = join(tmp, "release-out");
+    const outputs = join(tmp, "github-output");
+    writeFileSync(outputs, "");
+    const env = { GITHUB_ACTIONS: "true", GITHUB_REPOSITORY: "acme/fdws", GITHUB_OUTPUT: outputs };
+    const r = tsfdw(["release", "--tag", "github-events-v0.1.0", "--out", out], { env });
+    assert.equal(r.status, 0, r.stderr);
+    const dir = join(out, "github-events");
+    const readme = readFileSync(join(dir, "README.txt"), "utf8");
+    assert.match(readme, /fdw_package_url 'https:\/\/github\.com\/acme\/fdws\/releases\/download\/github-events-v0\.1\.0\/github_events_fdw\.wasm'/);
+    assert.match(readme, new RegExp(`fdw_package_checksum '${readFileSync(join(dir, "checksum.txt"), "utf8")}'`));
+    const o = Object.fromEntries(readFileSync(outputs, "utf8").trim().split("\n").map((l) => l.split(/=(.*)/s).slice(0, 2) as [string, string]));
+    assert.equal(o["name"], "tsfdw:github-events-fdw");
+    assert.deepEqual(o["files"]?.split(" ").map((f) => f.replace(/^.*\//, "")), ["github_events_fdw.wasm", "checksum.txt", "README.txt"]);
+    assert.match(o["notes"] ?? "", /github-events\/README\.txt$/);
+  });
+
+  test("a project of its own: tag v<version>; another version is refused", () => {
+    const dir = join(tmp, "own-release");
+    createProject(dir, { name: "acme:own-fdw" });
+    mkdirSync(join(dir, "node_modules"));
+    spawnSync("ln", ["-s", repoRoot, join(dir, "node_modules", "tsfdw")]);
+    const ok = tsfdw(["release", "--tag", "v0.1.0"], { cwd: dir });
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.match(ok.stdout, /^acme:own-fdw 0\.1\.0 \(tag v0\.1\.0\): dist\/release\/own_fdw\.wasm, dist\/release\/checksum\.txt, dist\/release\/README\.txt$/m);
+    const bad = tsfdw(["release", "--tag", "v0.2.0"], { cwd: dir });
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /no FDW is released by tag v0\.2\.0; the tags of the current versions are: v0\.1\.0 \(\.\)/);
+  });
+});
+
 describe("tsfdw test", () => {
   test("runs a repository FDW's tests only", () => {
     const r = tsfdw(["test", "fdw/github-events"]);

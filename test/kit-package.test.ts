@@ -128,7 +128,7 @@ describe("fdw.json", () => {
     assert.equal(gh.tag, "github-events-v0.1.0");
     assert.equal(gh.world, "github-events-fdw");
     // An FDW's own wit/ wins over the generated world.
-    const own = project({ name: "acme:own", version: "0.1.0", world: "custom" }, "own-wit");
+    const own = project({ name: "acme:mine", version: "0.1.0", world: "custom" }, "own-wit");
     mkdirSync(join(own, "wit"));
     assert.equal(resolveProject(own).witDir, join(own, "wit"));
     assert.equal(resolveProject(own).witGenerated, false);
@@ -139,6 +139,7 @@ describe("fdw.json", () => {
       [{ name: "acme:x", version: "0.1.0", nmae: "y" }, /fdw\.json: unknown key "nmae" \(did you mean "name"\?\); allowed: \$schema, name, version/],
       [{ name: "Acme:X", version: "0.1.0" }, /"name" must look like namespace:name in lowercase kebab-case/],
       [{ name: "acme:x-1", version: "0.1.0" }, /"name" must look like namespace:name/],
+      [{ name: "acme:own", version: "0.1.0" }, /"name": "own" is a WIT keyword and cannot name a package; choose another word \(e\.g\. own-fdw\)/],
       [{ name: "acme:x", version: "1" }, /"version" must be a semantic version like 0\.1\.0, got "1"/],
       [{ version: "0.1.0" }, /"name" is required/],
       [{ name: "acme:x", version: "0.1.0", wrappers: "0.3.0" }, /"wrappers" must be "0\.2\.0" .* or "0\.1\.0"/],

@@ -67,6 +67,10 @@ const NAME_RE = new RegExp(`^${KEBAB}:${KEBAB}$`);
 const WORLD_RE = new RegExp(`^${KEBAB}$`);
 const VERSION_RE = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
 const SQL_NAME_RE = /^[a-z_][a-z0-9_$]*$/;
+/** WIT keywords: not usable as a package namespace, package name or world name. */
+const WIT_KEYWORDS = new Set(
+  "as async bool borrow char constructor enum error-context export f32 f64 flags float32 float64 from func future import include interface list option own package record resource result s16 s32 s64 s8 static stream string tuple type u16 u32 u64 u8 use variant with world".split(" "),
+);
 const OUTPUT_RE = /^[A-Za-z0-9._-]+\.wasm$/;
 const REPO_RE = /^[\w.-]+\/[\w.-]+$/;
 
@@ -216,6 +220,7 @@ export function resolveProject(dir = "fdw/github-events"): FdwProject {
     fail(file, `"name" must look like namespace:name in lowercase kebab-case words (each starting with a letter), e.g. my-org:customers-fdw; got "${name}"`);
   }
   const namePart = name.slice(name.indexOf(":") + 1);
+  for (const part of name.split(":")) if (WIT_KEYWORDS.has(part)) fail(file, `"name": "${part}" is a WIT keyword and cannot name a package; choose another word (e.g. ${part}-fdw)`);
   const version = str(cfg, "version", "", file);
   if (!VERSION_RE.test(version)) fail(file, `"version" must be a semantic version like 0.1.0, got "${version}"`);
   const entry = resolve(base, str(cfg, "entry", "", file, "src/index.ts"));
@@ -223,7 +228,7 @@ export function resolveProject(dir = "fdw/github-events"): FdwProject {
   const output = str(cfg, "output", "", file, `${namePart.replaceAll("-", "_")}.wasm`);
   if (!OUTPUT_RE.test(output)) fail(file, `"output" must be a file name ending in .wasm (no directories), got "${output}"`);
   const world = str(cfg, "world", "", file, namePart);
-  if (!WORLD_RE.test(world)) fail(file, `"world" must be a WIT name in lowercase kebab-case, got "${world}"`);
+  if (!WORLD_RE.test(world) || WIT_KEYWORDS.has(world)) fail(file, `"world" must be a WIT name in lowercase kebab-case and not a WIT keyword, got "${world}"`);
   const wrappers = str(cfg, "wrappers", "", file, "0.2.0");
   if (wrappers !== "0.1.0" && wrappers !== "0.2.0") fail(file, `"wrappers" must be "0.2.0" (v2 routines, Wrappers >= 0.5.0) or "0.1.0" (v1, Wrappers >= 0.4.0), got "${wrappers}"`);
   const release = record(cfg["release"] ?? {}, '"release"', file);
