@@ -63,7 +63,8 @@ describe("help and usage", () => {
       [["scan", "x.wasm", "--frobnicate"], /Unknown option '--frobnicate'/],
       [["dev", FIXTURE, "--sql", "a.sql", "--psql"], /--sql and --psql exclude each other/],
       [["new"], /give the directory to create/],
-      [["new", join(tmp, "n"), "--name", "NoColon"], /--name must look like org:name/],
+      [["new", join(tmp, "n"), "--name", "NoColon"], /--name must look like namespace:name/],
+      [["new", join(tmp, "n2"), "--name", "acme:record"], /--name "record" is a WIT keyword/],
       [["scan", "x.wasm", "--server", "novalue"], /--server needs KEY=VALUE/],
       [["release", "--tag", "v9.9.9"], /no FDW is released by tag v9\.9\.9; the tags of the current versions are: github-events-v0\.1\.0 \(fdw\/github-events\)/],
     ];

@@ -139,7 +139,7 @@ describe("fdw.json", () => {
       [{ name: "acme:x", version: "0.1.0", nmae: "y" }, /fdw\.json: unknown key "nmae" \(did you mean "name"\?\); allowed: \$schema, name, version/],
       [{ name: "Acme:X", version: "0.1.0" }, /"name" must look like namespace:name in lowercase kebab-case/],
       [{ name: "acme:x-1", version: "0.1.0" }, /"name" must look like namespace:name/],
-      [{ name: "acme:own", version: "0.1.0" }, /"name": "own" is a WIT keyword and cannot name a package; choose another word \(e\.g\. own-fdw\)/],
+      [{ name: "acme:own", version: "0.1.0" }, /"name" "own" is a WIT keyword and cannot name a package; choose another word \(e\.g\. own-fdw\)/],
       [{ name: "acme:x", version: "1" }, /"version" must be a semantic version like 0\.1\.0, got "1"/],
       [{ version: "0.1.0" }, /"name" is required/],
       [{ name: "acme:x", version: "0.1.0", wrappers: "0.3.0" }, /"wrappers" must be "0\.2\.0" .* or "0\.1\.0"/],

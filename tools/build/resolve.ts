@@ -203,6 +203,13 @@ function locate(dir: string): string {
   throw new Error(`no fdw.json in ${dir} (looked in ${abs}${inRepo !== abs ? ` and ${inRepo}` : ""}); create an FDW with \`tsfdw new <dir>\``);
 }
 
+/** Why `name` cannot be an FDW's package name, or undefined when it can. */
+export function packageNameProblem(name: string): string | undefined {
+  if (!NAME_RE.test(name)) return `must look like namespace:name in lowercase kebab-case words (each starting with a letter), e.g. my-org:customers-fdw; got "${name}"`;
+  for (const part of name.split(":")) if (WIT_KEYWORDS.has(part)) return `"${part}" is a WIT keyword and cannot name a package; choose another word (e.g. ${part}-fdw)`;
+  return undefined;
+}
+
 /** Reads and checks `<dir>/fdw.json`; `dir` is relative to the current directory or the repository root. */
 export function resolveProject(dir = "fdw/github-events"): FdwProject {
   const base = locate(dir);
@@ -216,11 +223,9 @@ export function resolveProject(dir = "fdw/github-events"): FdwProject {
   const cfg = record(json, "fdw.json", file);
   checkKeys(cfg, TOP_KEYS, "", file);
   const name = str(cfg, "name", "", file);
-  if (!NAME_RE.test(name)) {
-    fail(file, `"name" must look like namespace:name in lowercase kebab-case words (each starting with a letter), e.g. my-org:customers-fdw; got "${name}"`);
-  }
+  const problem = packageNameProblem(name);
+  if (problem !== undefined) fail(file, `"name" ${problem}`);
   const namePart = name.slice(name.indexOf(":") + 1);
-  for (const part of name.split(":")) if (WIT_KEYWORDS.has(part)) fail(file, `"name": "${part}" is a WIT keyword and cannot name a package; choose another word (e.g. ${part}-fdw)`);
   const version = str(cfg, "version", "", file);
   if (!VERSION_RE.test(version)) fail(file, `"version" must be a semantic version like 0.1.0, got "${version}"`);
   const entry = resolve(base, str(cfg, "entry", "", file, "src/index.ts"));

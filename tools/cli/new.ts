@@ -4,6 +4,7 @@
 // gives another npm spec, e.g. a git URL).
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
+import { packageNameProblem } from "../build/resolve.js";
 import { repoRoot } from "../paths.js";
 import { UsageError, guarded, parse, wantsHelp } from "./args.js";
 
@@ -73,9 +74,8 @@ export function createProject(dir: string, opts: { name?: string; tsfdw?: string
   const abs = resolve(dir);
   if (existsSync(abs) && (!statSync(abs).isDirectory() || readdirSync(abs).length > 0)) throw new UsageError(`${dir} exists and is not empty`, USAGE);
   const name = opts.name ?? `my-company:${kebab(basename(abs))}`;
-  if (!/^[a-z][a-z0-9]*(?:-[a-z][a-z0-9]*)*:[a-z][a-z0-9]*(?:-[a-z][a-z0-9]*)*$/.test(name)) {
-    throw new UsageError(`--name must look like org:name in lowercase kebab-case words, each starting with a letter (e.g. acme:customers-fdw), got "${name}"`, USAGE);
-  }
+  const problem = packageNameProblem(name);
+  if (problem !== undefined) throw new UsageError(`--name ${problem}`, USAGE);
   const files: string[] = [];
   copyTree(TEMPLATE, abs, tokens(name, abs), files);
   // A file: path relative to the project, as npm records it (and as allowScripts must name it).
