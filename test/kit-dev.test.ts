@@ -66,6 +66,25 @@ describe("tsfdw dev", { timeout: 20 * 60_000 }, () => {
     assert.match(wrongKey.output(), /ERROR: .*401 Unauthorized: invalid or missing API key/);
   });
 
+  test("--setup FILE replaces fdw.json's SQL; :'fdw_package_url' and :'mock_url' are set", async () => {
+    writeFileSync(
+      join(dir, "setup.sql"),
+      [
+        "create extension if not exists wrappers with schema extensions;",
+        "create foreign data wrapper wasm_wrapper handler wasm_fdw_handler validator wasm_fdw_validator;",
+        "create server s foreign data wrapper wasm_wrapper options (fdw_package_url :'fdw_package_url',",
+        "  fdw_package_name 'acme:dev-fdw', fdw_package_version '0.1.0', api_url :'mock_url', api_key 'dev-key');",
+        "create foreign table people (id bigint, name text) server s options (object 'customers', rowid_column 'id');",
+        "",
+      ].join("\n"),
+    );
+    writeFileSync(join(dir, "people.sql"), "select * from people where id = 7;\n");
+    const r = dev(["--setup", "setup.sql", "--sql", "people.sql"]);
+    assert.equal(await r.done, 0, r.output());
+    assert.match(r.output(), /^ {2}7 \| Gus\n\(1 row\)$/m);
+    assert.doesNotMatch(r.output(), /created wrapper wasm_wrapper, server dev_fdw_server/);
+  });
+
   test("--watch: a saved change is rebuilt and the next query uses it", async () => {
     const src = join(dir, "src", "index.ts");
     const original = readFileSync(src, "utf8");

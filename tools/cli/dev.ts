@@ -11,6 +11,7 @@ import { dirname, relative, resolve } from "node:path";
 import { build, parseBuildArgs } from "../build/index.js";
 import { type FdwProject, resolveProject } from "../build/resolve.js";
 import { PG_BINDIR } from "../pg/install.js";
+import { SUPABASE_PRELUDE } from "../pg/seed.js";
 import { type LocalPostgres, startLocalPostgres } from "../../testing/postgres.js";
 import { UsageError, guarded, keyValues, parse, wantsHelp } from "./args.js";
 import { type StartedMock, devServerOptions, startDevMock } from "./mock.js";
@@ -110,6 +111,8 @@ async function setupDatabase(pg: LocalPostgres, a: DevArgs, wasm: string, server
     return url;
   }
   const url = `file://${pg.replaceComponent(wasm, a.project.output)}`;
+  // What a Supabase database has before any SQL of yours: the extensions schema.
+  await pg.exec(SUPABASE_PRELUDE);
   const code = await psql(pg, ["-q", "-v", "ON_ERROR_STOP=1", "-f", a.setup], { ...vars, fdw_package_url: url }, false);
   if (code !== 0) throw new Error(`${relative(process.cwd(), a.setup)} failed (psql exit ${code})`);
   return url;
