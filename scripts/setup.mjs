@@ -76,6 +76,20 @@ function ensureRunner() {
   });
 }
 
+// The micro engine (tsfdw build --engine micro): Debian's clang-14, lld-14 and wasi-libc (apt-get as
+// root, only when missing), wit-bindgen-cli and wasm-tools from crates.io (cargo install into the
+// cache), MicroQuickJS' C sources from crates.io, then the engine variants — built once, cached in
+// <cache>/engines/micro-<hash of the inputs> (tools/build/micro/engine.ts).
+function ensureMicroEngine() {
+  say("checking the micro engine (MicroQuickJS; the first build installs clang/lld/wasi-libc and two cargo tools, then builds the engine: several minutes)…");
+  must(process.execPath, [
+    "--input-type=module",
+    "-e",
+    `import { ensureMicroEngine } from ${JSON.stringify(join(root, "out", "tools", "build", "micro", "engine.js"))};\n` +
+      `ensureMicroEngine((m) => process.stderr.write("[setup] " + m + "\\n"));`,
+  ]);
+}
+
 // Debian's Postgres 15, cargo-pgrx and the tsfdw extension (tools/pg/install.ts; cached, as root).
 function ensurePostgresHost() {
   say("checking the local Postgres host (Postgres 15 + the tsfdw extension; the first setup takes many minutes)…");
@@ -95,6 +109,7 @@ switch (job) {
   case "build":
     ensureNodeModules();
     compileTypeScript();
+    if (args.includes("micro") || process.env.TSFDW_BUILD_ENGINE === "micro") ensureMicroEngine();
     process.exit(run(process.execPath, [join(root, "bin", "tsfdw.mjs"), "build", ...args]));
   case "start":
     ensureNodeModules();
@@ -108,6 +123,7 @@ switch (job) {
     ensureNodeModules();
     compileTypeScript();
     ensureRunner();
+    ensureMicroEngine();
     ensurePostgresHost();
     say("running the Rust host's unit tests (cargo test --release)…");
     must("cargo", ["test", "--release", "--locked", "--manifest-path", "host/Cargo.toml"], {
@@ -128,6 +144,7 @@ switch (job) {
     ensureNodeModules();
     compileTypeScript();
     ensureRunner();
+    ensureMicroEngine();
     ensurePostgresHost();
     process.exit(run(process.execPath, [join(root, "out", "bench", "bench.js"), ...args]));
   default:

@@ -105,6 +105,7 @@ describe("fdw.json", () => {
     assert.deepEqual(keys(schema.properties["sql"]), [...FDW_JSON_KEYS.sql].sort());
     assert.deepEqual(keys(schema.properties["sql"]?.properties["tables"]?.items), [...FDW_JSON_KEYS.table].sort());
     assert.deepEqual(keys(schema.properties["dev"]), [...FDW_JSON_KEYS.dev].sort());
+    assert.deepEqual(keys(schema.properties["micro"]), [...FDW_JSON_KEYS.micro].sort());
     assert.equal(schema.additionalProperties, false);
     assert.deepEqual(schema.required, ["name", "version"]);
     // The scaffold's fdw.json points editors at it.

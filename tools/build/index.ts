@@ -5,6 +5,7 @@
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { bundleGuest } from "./bundle.js";
+import { compatStage } from "./compat.js";
 import { fixBorrowDrops } from "./borrow-fix.js";
 import { componentizeGuest } from "./componentize.js";
 import { narrowWit } from "./narrow-wit.js";
@@ -12,6 +13,8 @@ import { compatibility, formatReport, writeOutputs, type BuildOutput } from "./r
 import { type FdwProject, resolveProject } from "./resolve.js";
 import { releaseUrl } from "./sql.js";
 import { typecheckGuest } from "./typecheck.js";
+import { lowerForMicro } from "./lower.js";
+import { buildMicro } from "./micro/stage.js";
 import { type Verification, describeFailure, verifyComponent } from "./verify.js";
 
 export interface BuildArgs {
@@ -24,7 +27,22 @@ export interface BuildArgs {
   typecheck: boolean;
   /** Run the borrow-fix stage (default true; false gives the raw componentize-qjs output, for tests). */
   borrowFix?: boolean;
+  /** `quickjs` (componentize-qjs, the default) or `micro` (MicroQuickJS, engines/micro). */
+  engine?: Engine;
 }
+
+export type Engine = "quickjs" | "micro";
+export const ENGINES: readonly Engine[] = ["quickjs", "micro"];
+
+/** The default engine: $TSFDW_BUILD_ENGINE (so whole test suites can build with micro), else quickjs. */
+export function defaultEngine(): Engine {
+  const e = process.env["TSFDW_BUILD_ENGINE"];
+  if (e === undefined || e === "") return "quickjs";
+  if (!(ENGINES as readonly string[]).includes(e)) throw new UsageError(`TSFDW_BUILD_ENGINE must be one of ${ENGINES.join(", ")}, got ${e}`);
+  return e as Engine;
+}
+
+export class UsageError extends Error {}
 
 export const BUILD_USAGE = `usage: tsfdw build [fdw-dir] [options]
 
@@ -41,9 +59,11 @@ options:
   --no-typecheck     skip the guest type-check (faster edit loops)
   --no-borrow-fix    skip the borrow fix (raw componentize-qjs output: borrowed handles are dropped
                      in post-return, which wasmtime >= 38 rejects; for tests)
+  --engine E         quickjs (componentize-qjs, QuickJS-ng; the default, or $TSFDW_BUILD_ENGINE) or
+                     micro (MicroQuickJS: about a sixth of the code to compile per query; ES5 guest
+                     code after lowering, see engines/micro/README.md)
 `;
 
-export class UsageError extends Error {}
 
 export function parseBuildArgs(argv: readonly string[]): BuildArgs {
   const args: BuildArgs = { fdwDir: defaultFdwDir(), releaseFiles: false, typecheck: true };
@@ -64,6 +84,11 @@ export function parseBuildArgs(argv: readonly string[]): BuildArgs {
     } else if (a === "--release-files") args.releaseFiles = true;
     else if (a === "--no-typecheck") args.typecheck = false;
     else if (a === "--no-borrow-fix") args.borrowFix = false;
+    else if (a === "--engine") {
+      const e = value();
+      if (!(ENGINES as readonly string[]).includes(e)) throw new UsageError(`--engine must be one of ${ENGINES.join(", ")}, got ${e}`);
+      args.engine = e as Engine;
+    }
     else if (a.startsWith("-")) throw new UsageError(`unknown option ${a}`);
     else if (positional++ === 0) args.fdwDir = a;
     else throw new UsageError(`unexpected argument ${a}`);
@@ -105,6 +130,11 @@ export async function build(args: BuildArgs, log: (msg: string) => void = () => 
   const project = resolveProject(args.fdwDir);
   log(`building ${project.name} ${project.version} from ${project.entry}`);
   const typecheckMs = args.typecheck ? typecheckGuest(project.entry).ms : 0;
+  const engine = args.engine ?? defaultEngine();
+  // What traps in the guest (Date.now(), new Date(), console, timers) or what the engine lacks
+  // fails the build with file:line:column and the alternative.
+  compatStage([project.entry], engine);
+  if (engine === "micro") return buildWithMicro(args, project, started, typecheckMs, log);
   const bundle = await bundleGuest(project.entry, project);
   const wit = narrowWit(project.witDir, bundle.js);
   if (wit.dropped.length > 0) log(`imports narrowed to what the guest uses (dropped ${wit.dropped.join(", ")})`);
@@ -157,4 +187,27 @@ export async function runBuild(argv: readonly string[]): Promise<number> {
     if (e instanceof UsageError) process.stderr.write(BUILD_USAGE);
     return e instanceof UsageError ? 2 : 1;
   }
+}
+
+/** `--engine micro`: bundle → ES5 script → bytecode → the cached engine component. */
+async function buildWithMicro(args: BuildArgs, project: FdwProject, started: number, typecheckMs: number, log: (msg: string) => void): Promise<BuildResult> {
+  const bundle = await bundleGuest(project.entry, project);
+  const loweredStart = Date.now();
+  const script = lowerForMicro(bundle.js).js;
+  const lowerMs = Date.now() - loweredStart;
+  const micro = buildMicro(project, script, log);
+  log(`micro engine: variant ${micro.variant.key}, ${micro.bytecodeBytes} bytes of bytecode, ${micro.codeBytes} bytes of engine code, ${micro.memoryMiB} MiB JS heap`);
+  const verification = verifyComponent(micro.wasm);
+  if (!verification.ok) throw new VerificationError(verification);
+  const repository = args.repository ?? process.env["GITHUB_REPOSITORY"] ?? project.repository;
+  const url = args.url ?? releaseUrl(project, repository);
+  const output = writeOutputs(project, micro.wasm, args.outDir ?? defaultOutDir(project.dir), url, args.releaseFiles, compatibility(verification));
+  const report = formatReport(project, output, Buffer.byteLength(script), verification, {
+    typecheckMs,
+    bundleMs: bundle.ms + lowerMs,
+    componentizeMs: micro.ms,
+    totalMs: Date.now() - started,
+    engine: `micro (MicroQuickJS; ${micro.codeBytes} bytes of code, ${micro.bytecodeBytes} bytes of bytecode)`,
+  });
+  return { project, output, verification, jsBytes: Buffer.byteLength(script), report };
 }

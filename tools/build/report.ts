@@ -65,6 +65,8 @@ export interface Timings {
   bundleMs: number;
   componentizeMs: number;
   totalMs: number;
+  /** Set for `--engine micro`: the engine line of the report. */
+  engine?: string;
 }
 
 function shortImport(name: string): string {
@@ -78,7 +80,10 @@ export function formatReport(project: FdwProject, out: BuildOutput, jsBytes: num
     return r.startsWith("..") ? p : r;
   };
   const lines = [
-    `built ${project.name} ${project.version} in ${(t.totalMs / 1000).toFixed(1)} s (type-check ${t.typecheckMs} ms, bundle ${t.bundleMs} ms, componentize ${t.componentizeMs} ms)`,
+    t.engine === undefined
+      ? `built ${project.name} ${project.version} in ${(t.totalMs / 1000).toFixed(1)} s (type-check ${t.typecheckMs} ms, bundle ${t.bundleMs} ms, componentize ${t.componentizeMs} ms)`
+      : `built ${project.name} ${project.version} in ${(t.totalMs / 1000).toFixed(1)} s (type-check ${t.typecheckMs} ms, bundle+lower ${t.bundleMs} ms, bytecode+assemble ${t.componentizeMs} ms)`,
+    ...(t.engine !== undefined ? [`  engine      ${t.engine}`] : []),
     `  bundled JS  ${jsBytes} bytes (${formatBytes(jsBytes)})`,
     `  component   ${rel(out.wasmPath)}`,
     `  size        ${out.bytes} bytes (${(out.bytes / 1_000_000).toFixed(2)} MB)${out.bytes > SIZE_BUDGET_BYTES ? `  WARNING: over the ${formatBytes(SIZE_BUDGET_BYTES)} budget` : ""}`,

@@ -74,14 +74,16 @@ const WIT_KEYWORDS = new Set(
 const OUTPUT_RE = /^[A-Za-z0-9._-]+\.wasm$/;
 const REPO_RE = /^[\w.-]+\/[\w.-]+$/;
 
-const TOP_KEYS = ["$schema", "name", "version", "description", "entry", "output", "world", "wit", "wrappers", "release", "sql", "dev"];
+const TOP_KEYS = ["$schema", "name", "version", "description", "entry", "output", "world", "wit", "wrappers", "release", "sql", "dev", "micro"];
 const RELEASE_KEYS = ["repository", "url", "tag"];
 const SQL_KEYS = ["server", "serverOptions", "schema", "tables"];
 const TABLE_KEYS = ["name", "columns", "options"];
 const DEV_KEYS = ["mock", "serverOptions", "sql"];
+/** `--engine micro` settings; their values are checked by the micro stage (tools/build/micro/stage.ts). */
+const MICRO_KEYS = ["memoryMiB"];
 
 /** The keys the validator accepts, by object (a test checks fdw.schema.json against these). */
-export const FDW_JSON_KEYS = { top: TOP_KEYS, release: RELEASE_KEYS, sql: SQL_KEYS, table: TABLE_KEYS, dev: DEV_KEYS } as const;
+export const FDW_JSON_KEYS = { top: TOP_KEYS, release: RELEASE_KEYS, sql: SQL_KEYS, table: TABLE_KEYS, dev: DEV_KEYS, micro: MICRO_KEYS } as const;
 
 class FdwJsonError extends Error {}
 
@@ -236,6 +238,7 @@ export function resolveProject(dir = "fdw/github-events"): FdwProject {
   if (!WORLD_RE.test(world) || WIT_KEYWORDS.has(world)) fail(file, `"world" must be a WIT name in lowercase kebab-case and not a WIT keyword, got "${world}"`);
   const wrappers = str(cfg, "wrappers", "", file, "0.2.0");
   if (wrappers !== "0.1.0" && wrappers !== "0.2.0") fail(file, `"wrappers" must be "0.2.0" (v2 routines, Wrappers >= 0.5.0) or "0.1.0" (v1, Wrappers >= 0.4.0), got "${wrappers}"`);
+  checkKeys(record(cfg["micro"] ?? {}, '"micro"', file), MICRO_KEYS, "micro: ", file);
   const release = record(cfg["release"] ?? {}, '"release"', file);
   checkKeys(release, RELEASE_KEYS, "release: ", file);
   const repository = str(release, "repository", "release.", file, "tsfdw/tsfdw");
