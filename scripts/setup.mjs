@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The one entry point behind `npm start`, `npm test`, `npm run build` and `npm run bench`.
-// It installs and builds whatever is missing (npm packages, the TypeScript output, the Rust
-// runner), saying what it does on the long steps, then runs the requested job. Plain JS with
+// It installs and builds whatever the job uses and is missing (npm packages, the TypeScript
+// output, the Rust runner, the local Postgres host), saying what it does on the long steps, then
+// runs the requested job. Plain JS with
 // no dependencies, because it must run before `npm ci` has.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
@@ -113,8 +114,10 @@ switch (job) {
   case "start":
     ensureNodeModules();
     compileTypeScript();
-    ensureRunner();
-    if (!args.includes("--runner")) ensurePostgresHost();
+    // Only what the demo uses: the runner (two wasmtimes, the longest build) for --runner, else
+    // the Postgres host (which has its own copy of the host core).
+    if (args.includes("--runner")) ensureRunner();
+    else ensurePostgresHost();
     process.exit(run(process.execPath, [join(root, "bin", "tsfdw.mjs"), "start", ...args]));
   case "test": {
     ensureNodeModules();

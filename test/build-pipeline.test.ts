@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import { UsageError, VerificationError, build, parseBuildArgs } from "../tools/build/index.js";
+import { UsageError, VerificationError, build, defaultOutDir, parseBuildArgs } from "../tools/build/index.js";
 import { resolveProject } from "../tools/build/resolve.js";
 import { literal, releaseSql, releaseUrl } from "../tools/build/sql.js";
 import { distDir, repoRoot } from "../tools/paths.js";
@@ -90,7 +90,8 @@ describe("arguments, project file and SQL", () => {
   test("parseBuildArgs", () => {
     const d = parseBuildArgs([]);
     assert.equal(d.fdwDir, "fdw/github-events");
-    assert.equal(d.outDir, distDir);
+    assert.equal(d.outDir, undefined, "default: dist/ of the FDW's project, decided once the FDW is resolved");
+    assert.equal(defaultOutDir(FDW_DIR), distDir);
     assert.equal(d.releaseFiles, false);
     assert.deepEqual(parseBuildArgs(["x", "--url", "u", "--release-files"]).url, "u");
     assert.throws(() => parseBuildArgs(["--out"]), UsageError);

@@ -108,7 +108,7 @@ async function scan(init: FakeContextInit, pull = Infinity): Promise<Scan> {
   while (rows.length < pull) {
     const row = new FakeRow(full.columns);
     if (fdw.iterScan(ctx, row as unknown as Row) == null) break;
-    rows.push(row.cells);
+    rows.push(row.cells());
   }
   fdw.endScan(ctx);
   return { rows, urls: fakeHttp.requests.map((r) => r.url.slice(API.length)) };
@@ -313,7 +313,7 @@ describe("paging", () => {
       for (let i = 0; i < n; i++) {
         const row = new FakeRow([["id", "string"]]);
         if (fdw.iterScan(ctx, row as unknown as Row) == null) break;
-        out.push((row.cells[0] as { val: string }).val);
+        out.push((row.cells()[0] as { val: string }).val);
       }
       return out;
     };

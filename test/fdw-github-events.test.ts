@@ -62,8 +62,8 @@ function drain(fdw: Routines, ctx: Ctx, columns: [string, TypeName][]): unknown[
     const row = new FakeRow(columns);
     const r = fdw.iterScan(ctx, row as unknown as Row);
     if (r === null || r === undefined) return rows;
-    assert.equal(row.cells.length, columns.length, "one cell per column");
-    rows.push(row.cells);
+    assert.equal(row.cells().length, columns.length, "one cell per column");
+    rows.push(row.cells());
   }
   throw new Error("iter-scan never returned null");
 }

@@ -2,8 +2,8 @@
 // resolve → type-check → bundle → componentize → borrow-fix → verify → report. Any failing stage
 // stops the build with a message saying what failed; a component that would not load on the
 // Supabase host (wrong imports/exports, async built-ins) is a failed build.
-import { isAbsolute, resolve } from "node:path";
-import { distDir } from "../paths.js";
+import { existsSync } from "node:fs";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import { bundleGuest } from "./bundle.js";
 import { compatStage } from "./compat.js";
 import { fixBorrowDrops } from "./borrow-fix.js";
@@ -19,7 +19,8 @@ import { type Verification, describeFailure, verifyComponent } from "./verify.js
 
 export interface BuildArgs {
   fdwDir: string;
-  outDir: string;
+  /** Output directory; default dist/ of the project holding the FDW (see defaultOutDir). */
+  outDir?: string;
   url?: string;
   repository?: string;
   releaseFiles: boolean;
@@ -45,11 +46,13 @@ export class UsageError extends Error {}
 
 export const BUILD_USAGE = `usage: tsfdw build [fdw-dir] [options]
 
-Builds the FDW in fdw-dir (default fdw/github-events, which holds fdw.json) into a Wasm component
-for the Supabase Wasm FDW host, verifies it, and prints its size, sha256 and ready SQL.
+Builds the FDW in fdw-dir (the directory holding fdw.json; default: the current directory if it
+holds one, else fdw/github-events) into a Wasm component for the Supabase Wasm FDW host, verifies
+it, and prints its size, sha256 and ready SQL.
 
 options:
-  --out DIR          output directory (default dist/)
+  --out DIR          output directory (default dist/ of the project: the nearest directory above
+                     fdw-dir holding a package.json)
   --url URL          fdw_package_url for the printed SQL (default: the GitHub release URL)
   --repo OWNER/NAME  repository of the default release URL (default: $GITHUB_REPOSITORY, else fdw.json)
   --release-files    also write DIR/checksum.txt (bare sha256 hex) and DIR/README.txt (the SQL)
@@ -63,7 +66,7 @@ options:
 
 
 export function parseBuildArgs(argv: readonly string[]): BuildArgs {
-  const args: BuildArgs = { fdwDir: "fdw/github-events", outDir: distDir, releaseFiles: false, typecheck: true };
+  const args: BuildArgs = { fdwDir: defaultFdwDir(), releaseFiles: false, typecheck: true };
   let positional = 0;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
@@ -90,8 +93,21 @@ export function parseBuildArgs(argv: readonly string[]): BuildArgs {
     else if (positional++ === 0) args.fdwDir = a;
     else throw new UsageError(`unexpected argument ${a}`);
   }
-  if (!isAbsolute(args.outDir)) args.outDir = resolve(process.cwd(), args.outDir);
+  if (args.outDir !== undefined && !isAbsolute(args.outDir)) args.outDir = resolve(process.cwd(), args.outDir);
   return args;
+}
+
+/** The current directory when it holds an FDW (a project made by `tsfdw new`), else the repository's GitHub FDW. */
+export function defaultFdwDir(): string {
+  return existsSync(join(process.cwd(), "fdw.json")) ? "." : "fdw/github-events";
+}
+
+/** dist/ of the nearest directory at or above the FDW's holding a package.json (the repository or the FDW's project). */
+export function defaultOutDir(fdwDir: string): string {
+  for (let d = fdwDir; ; d = dirname(d)) {
+    if (existsSync(join(d, "package.json"))) return join(d, "dist");
+    if (dirname(d) === d) return join(fdwDir, "dist");
+  }
 }
 
 export interface BuildResult {
@@ -145,7 +161,7 @@ export async function build(args: BuildArgs, log: (msg: string) => void = () => 
   if (!verification.ok) throw new VerificationError(verification);
   const repository = args.repository ?? process.env["GITHUB_REPOSITORY"] ?? project.repository;
   const url = args.url ?? releaseUrl(project, repository);
-  const output = writeOutputs(project, wasm, args.outDir, url, args.releaseFiles, compatibility(verification));
+  const output = writeOutputs(project, wasm, args.outDir ?? defaultOutDir(project.dir), url, args.releaseFiles, compatibility(verification));
   const report = formatReport(project, output, bundle.bytes, verification, {
     typecheckMs,
     bundleMs: bundle.ms,
@@ -185,7 +201,7 @@ async function buildWithMicro(args: BuildArgs, project: FdwProject, started: num
   if (!verification.ok) throw new VerificationError(verification);
   const repository = args.repository ?? process.env["GITHUB_REPOSITORY"] ?? project.repository;
   const url = args.url ?? releaseUrl(project, repository);
-  const output = writeOutputs(project, micro.wasm, args.outDir, url, args.releaseFiles, compatibility(verification));
+  const output = writeOutputs(project, micro.wasm, args.outDir ?? defaultOutDir(project.dir), url, args.releaseFiles, compatibility(verification));
   const report = formatReport(project, output, Buffer.byteLength(script), verification, {
     typecheckMs,
     bundleMs: bundle.ms + lowerMs,

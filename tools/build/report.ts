@@ -4,7 +4,6 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { repoRoot } from "../paths.js";
 import type { FdwProject } from "./resolve.js";
 import { releaseSql } from "./sql.js";
 import { LATE_UTILS, type Verification } from "./verify.js";
@@ -75,8 +74,9 @@ function shortImport(name: string): string {
 }
 
 export function formatReport(project: FdwProject, out: BuildOutput, jsBytes: number, v: Verification, t: Timings): string {
+  // Paths as the user typed them: relative to the current directory when inside it.
   const rel = (p: string): string => {
-    const r = relative(repoRoot, p);
+    const r = relative(process.cwd(), p);
     return r.startsWith("..") ? p : r;
   };
   const lines = [
