@@ -1,9 +1,14 @@
 //! The runner proper, written once and compiled once per engine (see `../supabase.rs` and
 //! `../strict.rs`): `host` is `tsfdw_host` (wasmtime 36) or `tsfdw_host_strict` (current wasmtime).
 
+mod decimal;
 mod filter;
 mod literal;
 mod output;
+mod recheck;
+mod sqltype;
+#[cfg(test)]
+mod table_tests;
 
 use super::host;
 use crate::{Command, DeleteArgs, Format, HostArgs, ImportArgs, InsertArgs, InspectArgs, ScanArgs, TableArgs, UpdateArgs};
@@ -163,7 +168,7 @@ fn run_scan(a: &ScanArgs) -> Outcome<()> {
     let columns = parse_columns(&a.table.column)?;
     let mut conditions = Vec::new();
     for text in &a.conditions {
-        conditions.push(filter::parse_condition(text, &columns).map_err(Failure::Usage)?);
+        conditions.extend(filter::parse_condition(text, &columns).map_err(Failure::Usage)?);
     }
     if a.limit.is_some_and(|l| l < 0) {
         return usage("--limit must not be negative");
@@ -193,13 +198,12 @@ fn scan_inner(
     inst.check_version()?;
     inst.init()?;
 
-    for c in conditions.iter().filter(|c| !c.pushed) {
-        eprintln!(
-            "WARNING: --where \"{}\" is not pushed down (Supabase pushes no IN/NOT IN arrays of {}); it is only re-checked locally",
-            c.text, columns[c.column].pg_type
-        );
+    for c in &conditions {
+        if let Err(why) = &c.qual {
+            eprintln!("WARNING: --where \"{}\" is not pushed down ({why}); it is only re-checked locally", c.text);
+        }
     }
-    let quals = conditions.iter().filter(|c| c.pushed).map(|c| c.qual.clone()).collect();
+    let quals = filter::guest_quals(&conditions);
     let limit_hint = a.limit.map(|count| Limit { count, offset: a.offset.unwrap_or(0) });
     let spec = ScanSpec { table_options, columns: columns.clone(), quals, sorts: Vec::new(), limit: limit_hint };
 
@@ -250,9 +254,12 @@ fn pull(a: &ScanArgs, inst: &mut FdwInstance, conditions: &[filter::Condition]) 
         let Some(row) = inst.iter_scan()? else { break };
         let mut keep = true;
         for c in conditions {
-            let ok = host::eval::qual_matches(&c.qual, row[c.column].as_ref())
+            let ok = c
+                .check
+                .eval(row[c.column].as_ref(), c.ty)
                 .map_err(|e| Failure::Other(format!("re-checking --where \"{}\": {e}", c.text)))?;
-            if !ok {
+            // a condition that is NULL drops the row, as in SQL
+            if ok != Some(true) {
                 keep = false;
                 break;
             }
