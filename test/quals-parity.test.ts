@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { isDeepStrictEqual } from "node:util";
 import { after, before, describe, it } from "node:test";
 import { ensureLocalPostgresHost, startThrowawayPostgres, type ThrowawayPostgres } from "../tools/pg/index.js";
 import {
@@ -23,6 +24,7 @@ import {
   pgSetupSql,
   runnerCase,
 } from "./support/quals.js";
+import { runnerOutput } from "../tools/runner.js";
 
 const table = loadCases();
 const label = (c: QualCase): string => `${c.type}: where ${c.where}`;
@@ -43,15 +45,40 @@ const DEBUG_TAGS: Record<string, string> = {
   String: "string", Date: "date", Timestamp: "timestamp", Timestamptz: "timestamptz", Json: "json", Uuid: "uuid",
 };
 
-/** `(field, operator, use_or, value tags)` of each qual in EXPLAIN's Rust debug text. */
-function explainShape(text: string): string[] {
-  const out: string[] = [];
-  const re = /Qual \{ field: "([^"]*)", operator: "([^"]*)", value: (Cell|Array)\((.*?)\), use_or: (true|false)/g;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    const tags = [...(m[4] ?? "").matchAll(/\b([A-Z][A-Za-z0-9]*)\(/g)].map((t) => DEBUG_TAGS[t[1] ?? ""] ?? `?${t[1] ?? ""}`);
-    out.push(`${m[1]} ${m[2]} ${m[3] === "Array" ? (m[5] === "true" ? "any" : "all") : "cell"} ${tags.join(",")}`);
+/** The top-level items of a Rust debug list body (`A(1), B("x, y")`), split at commas outside brackets and strings. */
+function debugItems(body: string): string[] {
+  const items: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let start = 0;
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i];
+    if (quoted) {
+      if (ch === "\\") i++;
+      else if (ch === '"') quoted = false;
+    } else if (ch === '"') quoted = true;
+    else if (ch === "(" || ch === "[" || ch === "{") depth++;
+    else if (ch === ")" || ch === "]" || ch === "}") depth--;
+    else if (ch === "," && depth === 0) {
+      items.push(body.slice(start, i).trim());
+      start = i + 1;
+    }
   }
-  return out;
+  const last = body.slice(start).trim();
+  if (last !== "") items.push(last);
+  return items;
+}
+
+/** `field op kind tags` of each qual in EXPLAIN's Rust debug text (`Wrappers: quals = [Qual { … }, …]`). */
+function explainShape(text: string): string[] {
+  const list = text.trim().replace(/^\[/, "").replace(/\]$/, "");
+  return debugItems(list).map((q) => {
+    const m = /^Qual \{ field: "([^"]*)", operator: "([^"]*)", value: (Cell|Array)\((.*)\), use_or: (true|false), param: .*\}$/.exec(q);
+    if (m === null) return `unparsed: ${q}`;
+    const cells = m[3] === "Array" ? debugItems((m[4] ?? "").replace(/^\[/, "").replace(/\]$/, "")) : [m[4] ?? ""];
+    const tags = cells.map((c) => DEBUG_TAGS[/^[A-Za-z0-9]+/.exec(c)?.[0] ?? ""] ?? `?${c}`);
+    return `${m[1]} ${m[2]} ${m[3] === "Array" ? (m[5] === "true" ? "any" : "all") : "cell"} ${tags.join(",")}`;
+  });
 }
 
 function echoShape(quals: readonly EchoQual[]): string[] {
@@ -97,34 +124,57 @@ describe("qual parity: the case table on the Postgres host and on the runner", {
       explain: c.quals !== undefined && c.quals.length > 0 ? await pgExplainQuals(cluster, c) : undefined,
     }));
     let checked = 0;
+    const failures: string[] = [];
     table.cases.forEach((c, i) => {
       const r = results[i];
-      assert.ok(r);
-      assert.deepEqual(r.got, expected(c), label(c));
+      if (r === undefined) return;
+      const want = expected(c);
+      if (!isDeepStrictEqual(r.got, want)) failures.push(`${label(c)}: got ${JSON.stringify(r.got)}, the table has ${JSON.stringify(want)}`);
       if (c.quals !== undefined && c.quals.length > 0) {
-        assert.deepEqual(explainShape(r.explain ?? ""), echoShape(c.quals), `${label(c)}: EXPLAIN ${r.explain ?? "(no Wrappers line)"}`);
+        const shown = explainShape(r.explain ?? "");
+        if (!isDeepStrictEqual(shown, echoShape(c.quals))) failures.push(`${label(c)}: EXPLAIN ${JSON.stringify(shown)} ≠ echo ${JSON.stringify(echoShape(c.quals))}`);
         checked++;
       }
     });
+    assert.deepEqual(failures, [], `${failures.length} of ${table.cases.length} cases differ on Postgres`);
     assert.ok(checked > 100, `only ${checked} EXPLAIN cross-checks`);
   });
 
+  it("runner: its opt-in compile cache loads the compiled fixture from disk on the second run", async () => {
+    const env = { ...process.env, TSFDW_RUNNER_COMPILE_CACHE: join(dir, "compiled") };
+    const sources: unknown[] = [];
+    for (let i = 0; i < 2; i++) {
+      const r = await runnerOutput(["scan", wasm, "--column", "k:int4", "--column", "c:int8", "--where", "c = 7", "--format", "json", "--timing"], env);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, '{"k":2,"c":7}\n');
+      const line = r.stderr.split("\n").find((l) => l.startsWith('{"timing"')) ?? "{}";
+      sources.push((JSON.parse(line) as { timing?: { compile_source?: string } }).timing?.compile_source);
+    }
+    assert.deepEqual(sources, ["compiled", "disk"]);
+  });
+
   it("runner: every case gives the table's quals and rows, or a clear error", async () => {
-    const results = await mapLimit(table.cases, 2, (c) => runnerCase(wasm, c));
+    const results = await mapLimit(table.cases, 2, (c) => runnerCase(wasm, c, join(dir, "compiled")));
+    const failures: string[] = [];
     table.cases.forEach((c, i) => {
       const r = results[i];
-      assert.ok(r);
+      if (r === undefined) return;
       const want = c.runner?.error ?? c.error;
       if (want !== undefined) {
-        assert.ok(r.error !== undefined, `${label(c)}: expected an error containing ${JSON.stringify(want)}, got rows ${JSON.stringify(r.rows)} quals ${JSON.stringify(r.quals)}`);
-        assert.ok(r.error.includes(want), `${label(c)}: expected an error containing ${JSON.stringify(want)}, got: ${r.error}`);
-        assert.doesNotMatch(r.error, /panicked|wasmtime error/, label(c));
+        if (r.error === undefined) failures.push(`${label(c)}: expected an error containing ${JSON.stringify(want)}, got rows ${JSON.stringify(r.rows)} quals ${JSON.stringify(r.quals)}`);
+        else if (!r.error.includes(want) || /panicked|wasmtime error/.test(r.error)) failures.push(`${label(c)}: expected an error containing ${JSON.stringify(want)}, got: ${r.error}`);
         return;
       }
-      assert.equal(r.error, undefined, `${label(c)}: ${r.error ?? ""}`);
-      assert.deepEqual({ quals: r.quals, rows: r.rows }, { quals: c.quals, rows: c.rows }, label(c));
+      if (r.error !== undefined) {
+        failures.push(`${label(c)}: ${r.error}`);
+        return;
+      }
+      if (!isDeepStrictEqual({ quals: r.quals, rows: r.rows }, { quals: c.quals, rows: c.rows })) {
+        failures.push(`${label(c)}: got quals ${JSON.stringify(r.quals)} rows ${JSON.stringify(r.rows)}, the table has quals ${JSON.stringify(c.quals)} rows ${JSON.stringify(c.rows)}`);
+      }
       // a condition Postgres does not push down is only re-checked: the runner says so
-      if (c.warning !== undefined || (c.quals ?? []).length === 0) assert.match(r.stderr, /is not pushed down/, label(c));
+      if ((c.warning !== undefined || (c.quals ?? []).length === 0) && !/is not pushed down/.test(r.stderr)) failures.push(`${label(c)}: no "not pushed down" warning`);
     });
+    assert.deepEqual(failures, [], `${failures.length} of ${table.cases.length} cases differ on the runner`);
   });
 });

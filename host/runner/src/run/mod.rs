@@ -1,6 +1,7 @@
 //! The runner proper, written once and compiled once per engine (see `../supabase.rs` and
 //! `../strict.rs`): `host` is `tsfdw_host` (wasmtime 36) or `tsfdw_host_strict` (current wasmtime).
 
+mod compile_cache;
 mod decimal;
 mod filter;
 mod literal;
@@ -14,7 +15,7 @@ use super::host;
 use crate::{Command, DeleteArgs, Format, HostArgs, ImportArgs, InsertArgs, InspectArgs, ScanArgs, TableArgs, UpdateArgs};
 use host::wasmtime::component::Component;
 use host::{
-    Cell, Column, CompileSource, ErrorKind, FdwEngine, FdwError, FdwInstance, HostConfig, HttpConfig, ImportForeignSchemaStmt,
+    Cell, Column, ErrorKind, FdwEngine, FdwError, FdwInstance, HostConfig, HttpConfig, ImportForeignSchemaStmt,
     ImportSchemaType, Limit, MemorySecretStore, MemorySettings, MemoryStats, ModifyRow, Options, PackageSpec, PgType,
     ScanSpec, StderrReporter,
 };
@@ -190,11 +191,11 @@ fn scan_inner(
     conditions: Vec<filter::Condition>,
 ) -> Outcome<()> {
     let t = Instant::now();
-    let component = s.engine.load_package(&s.spec)?;
+    let (component, source) = compile_cache::load(&s.engine, &s.spec)?;
     let compile = t.elapsed();
 
     let mut inst = FdwInstance::instantiate(&s.engine, &component, s.server_options.clone(), s.config.clone())?;
-    inst.record_compile(CompileSource::Compiled, compile);
+    inst.record_compile(source, compile);
     inst.check_version()?;
     inst.init()?;
 
@@ -351,7 +352,7 @@ fn run_insert(a: &InsertArgs) -> Outcome<()> {
     }
     let s = setup(&a.host)?;
     let res = (|| {
-        let component = s.engine.load_package(&s.spec)?;
+        let (component, _) = compile_cache::load(&s.engine, &s.spec)?;
         let mut inst = new_instance(&s, &component)?;
         inst.begin_modify(table_options)?;
         for r in &rows {
@@ -371,7 +372,7 @@ fn run_update(a: &UpdateArgs) -> Outcome<()> {
     let rowid = parse_rowid(&a.rowid, &rowid_col)?;
     let s = setup(&a.host)?;
     let res = (|| {
-        let component = s.engine.load_package(&s.spec)?;
+        let (component, _) = compile_cache::load(&s.engine, &s.spec)?;
         let mut inst = new_instance(&s, &component)?;
         inst.begin_modify(table_options)?;
         let n = match &rowid {
@@ -394,7 +395,7 @@ fn run_delete(a: &DeleteArgs) -> Outcome<()> {
     let rowid = parse_rowid(&a.rowid, &rowid_col)?;
     let s = setup(&a.host)?;
     let res = (|| {
-        let component = s.engine.load_package(&s.spec)?;
+        let (component, _) = compile_cache::load(&s.engine, &s.spec)?;
         let mut inst = new_instance(&s, &component)?;
         inst.begin_modify(table_options)?;
         let n = match &rowid {
@@ -430,7 +431,7 @@ fn run_import(a: &ImportArgs) -> Outcome<()> {
     };
     let s = setup(&a.host)?;
     let res = (|| {
-        let component = s.engine.load_package(&s.spec)?;
+        let (component, _) = compile_cache::load(&s.engine, &s.spec)?;
         let mut inst = new_instance(&s, &component)?;
         let stmts = inst.import_foreign_schema(&stmt, import_options)?;
         let mut out = String::new();
