@@ -4,8 +4,10 @@
 mod compile_cache;
 mod decimal;
 mod filter;
+mod lexer;
 mod literal;
 mod output;
+mod parser;
 mod recheck;
 mod sqltype;
 #[cfg(test)]

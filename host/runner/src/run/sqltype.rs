@@ -72,8 +72,9 @@ impl SqlType {
         }
     }
 
-    /// The type of a column for typing purposes. Text-like types the host does not support
-    /// (varchar, bpchar, name, citext) compare as text; others (json, time, …) are not typed.
+    /// The type of a column for typing purposes. varchar compares as text (Postgres relabels it
+    /// and pushes text constants); other types the host does not support (bpchar and name have
+    /// operators of their own whose constants Supabase does not push; json, time, …) are not typed.
     pub fn of_column(t: &PgType) -> Option<SqlType> {
         Some(match t {
             PgType::Bool => Bool,
@@ -93,7 +94,7 @@ impl SqlType {
             PgType::Unsupported(name) => {
                 let base = name.split('(').next().unwrap_or("").trim();
                 match base {
-                    "varchar" | "character varying" | "bpchar" | "character" | "name" | "citext" => Text,
+                    "varchar" | "character varying" => Text,
                     _ => return None,
                 }
             }
