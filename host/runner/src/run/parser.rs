@@ -324,7 +324,10 @@ impl Parser<'_> {
                 Operand::Const(Some(Typed::number(&n)?))
             }
             Some(Tok::Op(sign)) if (sign == "-" || sign == "+") && matches!(self.peek_at(1), Some(Tok::Num(_))) => {
-                let Some(Tok::Num(n)) = self.peek_at(1).cloned() else { unreachable!("checked by the guard") };
+                let n = match self.peek_at(1) {
+                    Some(Tok::Num(n)) => n.clone(),
+                    _ => String::new(),
+                };
                 self.pos += 2;
                 // Postgres negates a numeric constant in the grammar, so -2147483648 is an integer
                 Operand::Const(Some(Typed::number(&if sign == "-" { format!("-{n}") } else { n })?))
