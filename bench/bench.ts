@@ -12,6 +12,7 @@ import { startMockGitHub } from "../mock/github/server.js";
 import { distDir, repoRoot } from "../tools/paths.js";
 import { runnerOutput } from "../tools/runner.js";
 import { sqlBench } from "./sql.js";
+import { buildGuests, formatEngineTable, runnerComparison, sqlColdComparison } from "./engines.js";
 
 interface Timing {
   compile_ms: number;
@@ -139,7 +140,41 @@ async function requestsPerQuery(wasm: string): Promise<QueryResult[]> {
   }
 }
 
+/**
+ * quickjs vs micro vs a small Rust guest on the same job (bench/engines.ts). `--engines-only`
+ * runs just this part; `--no-sql` skips its SQL half (which needs the local Postgres host).
+ */
+async function engines(runs: number, sql: boolean): Promise<unknown> {
+  const log = (m: string): void => void process.stderr.write(`${m}\n`);
+  log("bench: engines — building the Rust reference guest, the TypeScript bench guest (quickjs, micro) and the GitHub FDW (quickjs, micro)…");
+  const { guests, notes } = await buildGuests(join(distDir, "bench-engines"), log);
+  for (const n of notes) log(`bench: note: ${n}`);
+  const runner = await runnerComparison(guests, runs, log);
+  let cold: Awaited<ReturnType<typeof sqlColdComparison>> | undefined;
+  let sqlError: string | undefined;
+  if (sql) {
+    try {
+      cold = await sqlColdComparison(guests, Math.max(3, Math.min(runs, 5)), log);
+    } catch (e) {
+      sqlError = `failed: ${e instanceof Error ? e.message : String(e)}`;
+      log(`bench: engines SQL part ${sqlError}`);
+    }
+  }
+  const table = formatEngineTable(runner, cold);
+  log(`\nengines (one page of 100 events; wasmtime 36 runner; ${runs} interleaved runs; ${machine()}):\n${table}\n`);
+  return { runner, sql_compile_cache_off: cold ?? sqlError ?? "skipped (--no-sql)", notes, table };
+}
+
 async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const runsArg = argv.indexOf("--runs");
+  const runs = runsArg >= 0 ? Number(argv[runsArg + 1]) : 7;
+  if (argv.includes("--engines-only")) {
+    const result = { machine: machine(), date: new Date().toISOString(), engines: await engines(runs, !argv.includes("--no-sql")) };
+    writeFileSync(join(distDir, "bench-engines.json"), JSON.stringify(result, null, 2) + "\n");
+    process.stdout.write(JSON.stringify(result, null, 2) + "\n");
+    return;
+  }
   const fdw = JSON.parse(readFileSync(join(repoRoot, "fdw", "github-events", "fdw.json"), "utf8")) as { output?: string };
   const wasmPath = join(distDir, fdw.output ?? "github_events_fdw.wasm");
 
@@ -197,6 +232,7 @@ async function main(): Promise<void> {
     },
     requests_per_query: perQuery,
     sql,
+    engines: await engines(runs, !argv.includes("--no-sql")),
   };
   writeFileSync(join(distDir, "bench.json"), JSON.stringify(result, null, 2) + "\n");
   process.stdout.write(JSON.stringify(result, null, 2) + "\n");

@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
-# Build the FDW and copy the .wasm into a running Supabase CLI database container, so that
-# `fdw_package_url 'file:///github_events_fdw.wasm'` finds it (see README, "Local development").
-# Usage: ./scripts/local-dev.sh [container]   (default: supabase_db_<project_id from supabase/config.toml>)
+# Build an FDW and copy its .wasm into a running Supabase CLI database container, so that
+# `fdw_package_url 'file:///<output>.wasm'` finds it (see README, "Local development").
+# Usage: ./scripts/local-dev.sh [fdw-dir] [container]
+#   fdw-dir    the directory holding fdw.json (default fdw/github-events)
+#   container  default supabase_db_<project_id from supabase/config.toml, else this directory's name>
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-wasm=dist/github_events_fdw.wasm
-npm run build --silent
+fdw_dir="${1:-fdw/github-events}"
+if [ ! -f "$fdw_dir/fdw.json" ]; then
+  echo "no fdw.json in $fdw_dir (usage: $0 [fdw-dir] [container])" >&2
+  exit 2
+fi
+output=$(node -p "const f = require('./$fdw_dir/fdw.json'); f.output ?? f.name.split(':')[1].replaceAll('-', '_') + '.wasm'")
+node bin/tsfdw.mjs build "$fdw_dir" --url "file:///$output" >/dev/null
 
-container="${1:-}"
+container="${2:-}"
 if [ -z "$container" ]; then
   project_id=""
   if [ -f supabase/config.toml ]; then
@@ -23,5 +30,5 @@ if ! docker ps --format '{{.Names}}' | grep -qx "$container"; then
   exit 1
 fi
 
-docker cp "$wasm" "$container:/$(basename "$wasm")"
-echo "copied $wasm to $container:/$(basename "$wasm")"
+docker cp "dist/$output" "$container:/$output"
+echo "copied dist/$output to $container:/$output; use fdw_package_url 'file:///$output' (no checksum needed)"

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The one entry point behind `npm start`, `npm test`, `npm run build` and `npm run bench`.
-// It installs and builds whatever is missing (npm packages, the TypeScript output, the Rust
-// runner), saying what it does on the long steps, then runs the requested job. Plain JS with
+// It installs and builds whatever the job uses and is missing (npm packages, the TypeScript
+// output, the Rust runner, the local Postgres host), saying what it does on the long steps, then
+// runs the requested job. Plain JS with
 // no dependencies, because it must run before `npm ci` has.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
@@ -75,6 +76,20 @@ function ensureRunner() {
   });
 }
 
+// The micro engine (tsfdw build --engine micro): Debian's clang-14, lld-14 and wasi-libc (apt-get as
+// root, only when missing), wit-bindgen-cli and wasm-tools from crates.io (cargo install into the
+// cache), MicroQuickJS' C sources from crates.io, then the engine variants — built once, cached in
+// <cache>/engines/micro-<hash of the inputs> (tools/build/micro/engine.ts).
+function ensureMicroEngine() {
+  say("checking the micro engine (MicroQuickJS; the first build installs clang/lld/wasi-libc and two cargo tools, then builds the engine: several minutes)…");
+  must(process.execPath, [
+    "--input-type=module",
+    "-e",
+    `import { ensureMicroEngine } from ${JSON.stringify(join(root, "out", "tools", "build", "micro", "engine.js"))};\n` +
+      `ensureMicroEngine((m) => process.stderr.write("[setup] " + m + "\\n"));`,
+  ]);
+}
+
 // Debian's Postgres 15, cargo-pgrx and the tsfdw extension (tools/pg/install.ts; cached, as root).
 function ensurePostgresHost() {
   say("checking the local Postgres host (Postgres 15 + the tsfdw extension; the first setup takes many minutes)…");
@@ -94,17 +109,21 @@ switch (job) {
   case "build":
     ensureNodeModules();
     compileTypeScript();
+    if (args.includes("micro") || process.env.TSFDW_BUILD_ENGINE === "micro") ensureMicroEngine();
     process.exit(run(process.execPath, [join(root, "bin", "tsfdw.mjs"), "build", ...args]));
   case "start":
     ensureNodeModules();
     compileTypeScript();
-    ensureRunner();
-    if (!args.includes("--runner")) ensurePostgresHost();
+    // Only what the demo uses: the runner (two wasmtimes, the longest build) for --runner, else
+    // the Postgres host (which has its own copy of the host core).
+    if (args.includes("--runner")) ensureRunner();
+    else ensurePostgresHost();
     process.exit(run(process.execPath, [join(root, "bin", "tsfdw.mjs"), "start", ...args]));
   case "test": {
     ensureNodeModules();
     compileTypeScript();
     ensureRunner();
+    ensureMicroEngine();
     ensurePostgresHost();
     say("running the Rust host's unit tests (cargo test --release)…");
     must("cargo", ["test", "--release", "--locked", "--manifest-path", "host/Cargo.toml"], {
@@ -125,6 +144,7 @@ switch (job) {
     ensureNodeModules();
     compileTypeScript();
     ensureRunner();
+    ensureMicroEngine();
     ensurePostgresHost();
     process.exit(run(process.execPath, [join(root, "out", "bench", "bench.js"), ...args]));
   default:

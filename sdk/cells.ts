@@ -4,6 +4,7 @@
 // Units: date = seconds since the epoch at 00:00 UTC; timestamp/timestamptz = microseconds.
 
 import { describeValue } from "./errors.js";
+import { type RawNumbers, stringifyJson } from "./json.js";
 import { parseDateSeconds, parseRfc3339Micros } from "./rfc3339.js";
 
 /** How text becomes a date (seconds at 00:00 UTC) or a timestamp (microseconds); both throw with a reason. */
@@ -61,15 +62,17 @@ const F32_MAX = 3.4028234663852886e38;
 const INTEGER_TEXT = /^[+-]?\d+$/;
 const UUID_TEXT = /^(?:urn:uuid:)?\{?([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})\}?$/i;
 
-/** A value that cannot be represented in a column: message names column, type and value. */
-export class CellConversionError extends Error {
-  constructor(column: ColumnInfo, value: unknown, reason: string) {
-    super(`cannot convert ${describeValue(value)} for column "${column.name}" of type ${column.type}: ${reason}`);
-  }
+/**
+ * The error for a value that cannot be represented in a column: names column, type and value (the
+ * value redacted and cut, sdk/errors.ts describeValue). A plain Error: MicroQuickJS cannot extend
+ * Error, and the message is what matters at the boundary.
+ */
+export function cellError(column: ColumnInfo, value: unknown, reason: string): Error {
+  return new Error(`cannot convert ${describeValue(value)} for column "${column.name}" of type ${column.type}: ${reason}`);
 }
 
 // One function rather than one per type: each JS function costs ~0.7 kB of component.
-function convert(value: unknown, column: ColumnInfo, time: TimeParsers): Cell | null {
+function convert(value: unknown, column: ColumnInfo, time: TimeParsers, raw?: RawNumbers): Cell | null {
   if (value === undefined || value === null) return null;
   const type = column.type;
   // The common case first, without trimming or parsing anything.
@@ -113,8 +116,9 @@ function convert(value: unknown, column: ColumnInfo, time: TimeParsers): Cell | 
       }
       case "string":
       case "json":
+        // Exact: numbers keep the text the API sent (sdk/json.ts).
         reason = "not serialisable as JSON";
-        val = JSON.stringify(value);
+        val = stringifyJson(value, raw);
         break;
       case "date":
       case "timestamp":
@@ -145,7 +149,7 @@ function convert(value: unknown, column: ColumnInfo, time: TimeParsers): Cell | 
     const m = e instanceof Error ? e.message : String(e);
     reason = reason ? `${reason} (${m})` : m;
   }
-  if (val === undefined) throw new CellConversionError(column, value, reason);
+  if (val === undefined) throw cellError(column, value, reason);
   return { tag: type, val } as Cell;
 }
 
@@ -160,27 +164,32 @@ export type ValuePicker = (source: Readonly<Record<string, unknown>>, column: Co
 // Own properties only: inherited names like `constructor` never match a column.
 const own: ValuePicker = (s, c) => (Object.hasOwn(s, c.name) ? s[c.name] : undefined);
 
-function push(row: RowSink, columns: readonly ColumnInfo[], source: Readonly<Record<string, unknown>>, pick: ValuePicker, time: TimeParsers): void {
+function push(row: RowSink, columns: readonly ColumnInfo[], source: Readonly<Record<string, unknown>>, pick: ValuePicker, time: TimeParsers, raw: RawNumbers): void {
   // Convert everything first so that a failing column doesn't leave a half-pushed row behind.
+  // The exact number texts of a column come from the same picker applied to the annotations.
   const cells: (Cell | null)[] = [];
-  for (const c of columns) cells.push(convert(pick(source, c), c, time));
+  const rawTree = raw !== undefined && typeof raw !== "string" ? (raw as Readonly<Record<string, unknown>>) : undefined;
+  for (const c of columns) cells.push(convert(pick(source, c), c, time, rawTree === undefined ? undefined : (pick(rawTree, c) as RawNumbers)));
   for (const cell of cells) row.push(cell);
 }
 
 /**
  * Converts a JSON value to a cell for `column`. `undefined` (absent field) and `null` → `null`
- * (SQL NULL). Throws CellConversionError when the value cannot be represented.
+ * (SQL NULL). Throws (cellError) when the value cannot be represented. `raw`: the value's exact
+ * number texts (sdk/json.ts), used for json and text cells.
  */
-export function toCell(value: unknown, column: ColumnInfo, time: TimeParsers = JS_TIME): Cell | null {
-  return convert(value, column, time);
+export function toCell(value: unknown, column: ColumnInfo, time: TimeParsers = JS_TIME, raw?: RawNumbers): Cell | null {
+  return convert(value, column, time, raw);
 }
 
 /**
  * Pushes one cell per column, in `columns` order (= get-columns order, as the host requires), taking
  * each column's value from `pick(source, column)` (default: the own property `source[column.name]`).
+ * `raw`: the source's exact number annotations (from parseJsonExact / requestJson, `rawAt(raw, i)`
+ * for element i of a page), so that json and text cells keep the numbers as the API sent them.
  */
-export function pushRow(row: RowSink, columns: readonly ColumnInfo[], source: Readonly<Record<string, unknown>>, pick: ValuePicker = own): void {
-  push(row, columns, source, pick, JS_TIME);
+export function pushRow(row: RowSink, columns: readonly ColumnInfo[], source: Readonly<Record<string, unknown>>, pick: ValuePicker = own, raw?: RawNumbers): void {
+  push(row, columns, source, pick, JS_TIME, raw);
 }
 
 /**
@@ -188,5 +197,5 @@ export function pushRow(row: RowSink, columns: readonly ColumnInfo[], source: Re
  * one (sdk/rfc3339.ts) stays out of the bundle.
  */
 export function rowPusher(time: TimeParsers): typeof pushRow {
-  return (row, columns, source, pick = own) => push(row, columns, source, pick, time);
+  return (row, columns, source, pick = own, raw) => push(row, columns, source, pick, time, raw);
 }

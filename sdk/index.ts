@@ -10,7 +10,7 @@ export {
   type RowSink,
   type TimeParsers,
   type ValuePicker,
-  CellConversionError,
+  cellError,
   rowPusher,
   hostTime,
   readColumns,
@@ -30,13 +30,18 @@ export {
   nextLink,
   parseJsonBody,
   parseLinkHeader,
+  readJson,
   redactUrl,
   requestJson,
+  requestName,
   send,
   statusError,
   statusText,
 } from "./http.js";
+export { type JsonOptions, type ParsedJson, type RawNumbers, MAX_JSON_DEPTH, parseJson, parseJsonExact, rawAt, stringifyJson, utf8Length } from "./json.js";
+export { type PageGuard, type PageGuardOptions, MAX_PAGES, MAX_ROWS, pageGuard, resolveUrl, urlOrigin } from "./paging.js";
+export { REDACTED, addAuthorization, addHeaderSecrets, addRequestSecrets, addSecret, addUrlSecrets, redact } from "./secrets.js";
 export { type RoutineOptions, defineRoutines, defineRoutinesV2 } from "./routines.js";
-export { describeValue, toError, truncate, withContext } from "./errors.js";
+export { MAX_MESSAGE, MAX_QUOTE, describeValue, quote, safeError, toError, truncate, withContext } from "./errors.js";
 export { parseDateSeconds, parseRfc3339Micros } from "./rfc3339.js";
 export { type PackageInfo, packageInfo } from "./package.js";

@@ -1,8 +1,10 @@
 // Defines the `routines` export so that no routine can trap: every throw becomes an Error with a
 // string message (reported by the host as `guest fdw error: <message>`), missing routines get safe
 // defaults, and hostVersionRequirement (a non-result export, where any throw traps) never throws.
+// The guard is also the last line of defence for secrets: every routine error, an FDW author's own
+// throws included, is redacted (sdk/secrets.ts) and capped (sdk/errors.ts safeError) here.
 
-import { toError } from "./errors.js";
+import { safeError } from "./errors.js";
 
 type V1 = SupabaseWrappers.V1.Routines;
 type V2 = SupabaseWrappers.V2.Routines;
@@ -23,13 +25,13 @@ interface TableOptionsContext {
 
 const DEFAULT_HOST_VERSION = "^0.1.0";
 
-/** Wraps a routine so that whatever it throws becomes a plain Error (never a trap). */
+/** Wraps a routine so that whatever it throws becomes a plain, redacted, capped Error (never a trap). */
 function guard<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
   return (...args: A): R => {
     try {
       return fn(...args);
     } catch (e) {
-      throw toError(e);
+      throw safeError(e);
     }
   };
 }

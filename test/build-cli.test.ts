@@ -20,7 +20,7 @@ test("help lists the commands; unknown commands exit 2", () => {
   const help = tsfdw(["help"]);
   assert.equal(help.status, 0);
   assert.match(help.stdout, /build \[fdw-dir\]/);
-  assert.match(help.stdout, /scan <component\.wasm>/);
+  assert.match(help.stdout, /scan COMPONENT/);
   const bad = tsfdw(["frobnicate"]);
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /unknown command 'frobnicate'/);

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import { UsageError, VerificationError, build, parseBuildArgs } from "../tools/build/index.js";
+import { UsageError, VerificationError, build, defaultOutDir, parseBuildArgs } from "../tools/build/index.js";
 import { resolveProject } from "../tools/build/resolve.js";
 import { literal, releaseSql, releaseUrl } from "../tools/build/sql.js";
 import { distDir, repoRoot } from "../tools/paths.js";
@@ -23,8 +23,10 @@ describe("tsfdw build", () => {
     const sha = createHash("sha256").update(wasm).digest("hex");
     assert.equal(result.output.sha256, sha);
     assert.equal(result.output.bytes, wasm.byteLength);
-    assert.ok(wasm.byteLength <= 1_300_000, `${wasm.byteLength} bytes`);
-    assert.ok(result.jsBytes > 1000 && result.jsBytes < 16_000, `bundle ${result.jsBytes} bytes`);
+    // Issue 8: the SDK's defences against hostile servers (sdk/secrets.ts, json.ts, paging.ts) add
+    // ~12 kB of bundled JS and ~145 kB of component (1.29 MB before).
+    assert.ok(wasm.byteLength <= 1_460_000, `${wasm.byteLength} bytes`);
+    assert.ok(result.jsBytes > 1000 && result.jsBytes < 26_000, `bundle ${result.jsBytes} bytes`);
     assert.equal(readFileSync(join(out, "checksum.txt"), "utf8"), sha);
     assert.match(sha, /^[0-9a-f]{64}$/);
     const readme = readFileSync(join(out, "README.txt"), "utf8");
@@ -88,7 +90,8 @@ describe("arguments, project file and SQL", () => {
   test("parseBuildArgs", () => {
     const d = parseBuildArgs([]);
     assert.equal(d.fdwDir, "fdw/github-events");
-    assert.equal(d.outDir, distDir);
+    assert.equal(d.outDir, undefined, "default: dist/ of the FDW's project, decided once the FDW is resolved");
+    assert.equal(defaultOutDir(FDW_DIR), distDir);
     assert.equal(d.releaseFiles, false);
     assert.deepEqual(parseBuildArgs(["x", "--url", "u", "--release-files"]).url, "u");
     assert.throws(() => parseBuildArgs(["--out"]), UsageError);

@@ -86,7 +86,7 @@ describe("on the wasmtime-36 runner", { skip: available ? false : `runner not bu
       [["--table", "object=orgs/nope/events"], /guest fdw error: GitHub API GET http:\/\/127\.0\.0\.1:\d+\/orgs\/nope\/events\?per_page=100 failed: 404 Not Found: organization 'nope' does not exist or is not visible without a token/],
       [["--table", "object=nope"], /guest fdw error: invalid table option object 'nope': expected one of events, /],
       [["--table", "object=orgs/object/events"], /guest fdw error: GitHub API GET .*\/orgs\/object\/events\?per_page=100 returned an object with keys message, documentation_url where a JSON array of events was expected/],
-      [["--table", "object=orgs/html/events"], /guest fdw error: GitHub API GET .*\/orgs\/html\/events\?per_page=100 returned a body that is not JSON/],
+      [["--table", "object=orgs/html/events"], /guest fdw error: invalid JSON at position 0 of 15 bytes from GitHub API GET .*\/orgs\/html\/events\?per_page=100 near "<html>hi<\/html>"; status 200 OK, content-type text\/html/],
       [[], /guest fdw error: missing table option 'object'.*options \(object 'events'\)/],
       [["--table", "object=events", "--column", "type:integer"], /guest fdw error: event 22249084964: cannot convert string "PushEvent" for column "type" of type i32: expected an integer/],
     ];

@@ -109,10 +109,12 @@ describe("requestJson", () => {
 
   test("2xx whose body is not JSON, or empty", () => {
     const c = client({ body: "<!doctype html><p>hi", headers: [["content-type", "text/html"]] });
+    // Issue 8: position and size instead of the engine's "unexpected token".
     assert.throws(() => requestJson(c, "http://h/x", { label: "API" }), {
-      message: 'API GET http://h/x returned a body that is not JSON ("<!doctype html><p>hi"); status 200, content-type text/html',
+      message: 'invalid JSON at position 0 of 20 bytes from API GET http://h/x near "<!doctype html><p>hi"; status 200 OK, content-type text/html',
     });
-    assert.throws(() => requestJson(client({ body: "" }), "http://h/x"), /returned an empty body; status 200/);
+    assert.throws(() => requestJson(client({ body: "" }), "http://h/x"), { message: "empty body instead of JSON (0 bytes) from GET http://h/x; status 200 OK" });
+    assert.throws(() => requestJson(client({ body: '[{"a":1},{"b":' }), "http://h/x"), { message: "truncated JSON at position 14 of 14 bytes from GET http://h/x; status 200 OK" });
   });
 
   test("transport errors name method and URL", () => {
@@ -139,10 +141,12 @@ describe("requestJson", () => {
 });
 
 describe("small helpers", () => {
-  test("statusText uses the host's reason phrase when it can", () => {
+  test("statusText: the host's reason phrase for 4xx/5xx, the SDK's for 1xx-3xx (issue 8: 304), else the code", () => {
     const resp = { url: "u", statusCode: 429, headers: [], body: "" };
     assert.equal(statusText(resp, { errorForStatus: fakeErrorForStatus }), "429 Too Many Requests");
     assert.equal(statusText(resp), "429");
+    assert.equal(statusText({ ...resp, statusCode: 304 }), "304 Not Modified");
+    assert.equal(statusText({ ...resp, statusCode: 200 }), "200 OK");
     assert.equal(statusText({ ...resp, statusCode: 299 }, { errorForStatus: fakeErrorForStatus }), "299");
   });
   test("statusError with a detail of the caller's instead of the API's message", () => {

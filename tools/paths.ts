@@ -1,4 +1,5 @@
 // Where things live, in one place: the repository root, build outputs and the cached Rust build.
+import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,3 +18,12 @@ export const runnerBin = process.env.TSFDW_RUNNER ?? join(cargoTargetDir, "relea
 
 /** Default output directory of `tsfdw build`. */
 export const distDir = join(repoRoot, "dist");
+
+/**
+ * TypeScript's tsc, wherever npm put the `typescript` dependency (this package's node_modules, or
+ * the FDW project's when tsfdw is installed from a registry or git).
+ */
+export function tscPath(): string {
+  const pkg = createRequire(import.meta.url).resolve("typescript/package.json");
+  return join(dirname(pkg), "bin", "tsc");
+}

@@ -54,8 +54,10 @@ export function runnerOutput(args: readonly string[], env: NodeJS.ProcessEnv = p
     const child = spawn(runnerBin, args, { stdio: ["ignore", "pipe", "pipe"], env });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
+    // setEncoding decodes across chunk boundaries (a UTF-8 character split between two pipe
+    // reads would otherwise become two U+FFFD).
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
     child.on("error", reject);
     child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });

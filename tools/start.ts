@@ -14,6 +14,7 @@ import { PG_BINDIR } from "./pg/install.js";
 import { SUPABASE_PRELUDE, SUPABASE_SETTINGS, seedSql, sqlLiteral } from "./pg/seed.js";
 import { formatPsqlTable, type TableValue } from "./psql-table.js";
 import { runnerOutput } from "./runner.js";
+import { UsageError, guarded, parse, wantsHelp } from "./cli/args.js";
 
 const GITHUB = "https://api.github.com";
 
@@ -24,21 +25,23 @@ interface StartOptions {
   limit: number;
 }
 
-function parseArgs(argv: readonly string[]): StartOptions {
-  const opts: StartOptions = { offline: false, runner: false, psql: false, limit: 5 };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "--offline") opts.offline = true;
-    else if (a === "--runner") opts.runner = true;
-    else if (a === "--psql") opts.psql = true;
-    else if (a === "--limit") {
-      const n = Number(argv[++i]);
-      if (!Number.isInteger(n) || n < 1) throw new Error("--limit needs a positive integer");
-      opts.limit = n;
-    } else throw new Error(`unknown option ${a} (usage: tsfdw start [--offline] [--psql | --runner [--limit N]])`);
-  }
-  if (opts.psql && opts.runner) throw new Error("--psql and --runner exclude each other");
-  return opts;
+export const START_USAGE = `usage: tsfdw start [--offline] [--psql | --runner [--limit N]]
+
+The main job (npm start): builds the GitHub events FDW, then runs the seed's SQL (examples/seed.sql)
+in a throwaway Postgres 15 with the tsfdw extension and prints the seed query's rows as psql does.
+Reads api.github.com when it is reachable, else (or with --offline) the loopback mock.
+
+  --offline    read the local mock GitHub API
+  --psql       then open psql on that database (\\q quits and removes it)
+  --runner     through the wasmtime-36 runner instead of Postgres (--limit N rows, default 5)
+`;
+
+function parseStartArgs(argv: readonly string[]): StartOptions {
+  const { values } = parse(argv, { offline: { type: "boolean" }, runner: { type: "boolean" }, psql: { type: "boolean" }, limit: { type: "string" } }, START_USAGE, 0);
+  const limit = values.limit === undefined ? 5 : Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError("--limit needs a positive integer", START_USAGE);
+  if (values.psql === true && values.runner === true) throw new UsageError("--psql and --runner exclude each other", START_USAGE);
+  return { offline: values.offline === true, runner: values.runner === true, psql: values.psql === true, limit };
 }
 
 /** True when api.github.com answers within a few seconds (any HTTP status counts as reachable). */
@@ -118,7 +121,16 @@ function field(obj: unknown, key: string): TableValue {
 const timestamp = (v: TableValue): TableValue => (typeof v === "string" ? v.replace("T", " ") : v);
 
 export async function start(argv: readonly string[]): Promise<number> {
-  const opts = parseArgs(argv);
+  if (wantsHelp(argv)) {
+    process.stdout.write(START_USAGE);
+    return 0;
+  }
+  let opts: StartOptions;
+  try {
+    opts = parseStartArgs(argv);
+  } catch (e) {
+    return guarded("start", () => Promise.reject(e));
+  }
   let mock: Awaited<ReturnType<typeof startMockGitHub>> | undefined;
   try {
     const wasm = buildFdw();

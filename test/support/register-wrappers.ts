@@ -1,4 +1,3 @@
-// Import this (first) in a test to make `supabase:wrappers/*` imports resolve to the fakes.
-import { register } from "node:module";
-
-register("./wrappers-hooks.js", import.meta.url);
+// Moved to testing/register.ts (tsfdw/testing/register); import this (first) in a test to make
+// `supabase:wrappers/*` imports resolve to the fake host.
+import "../../testing/register.js";

@@ -23,6 +23,8 @@ export async function bundleGuest(entry: string, pkg: { name: string; version: s
     legalComments: "none",
     charset: "utf8",
     external: ["supabase:wrappers/*"],
+    // `tsfdw/sdk` from its TypeScript source (package.json exports), so a build never bundles a stale out/.
+    conditions: ["tsfdw-source"],
     define: {
       TSFDW_PACKAGE_NAME: JSON.stringify(pkg.name),
       TSFDW_PACKAGE_VERSION: JSON.stringify(pkg.version),

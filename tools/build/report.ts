@@ -4,7 +4,6 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { repoRoot } from "../paths.js";
 import type { FdwProject } from "./resolve.js";
 import { releaseSql } from "./sql.js";
 import { LATE_UTILS, type Verification } from "./verify.js";
@@ -66,6 +65,8 @@ export interface Timings {
   bundleMs: number;
   componentizeMs: number;
   totalMs: number;
+  /** Set for `--engine micro`: the engine line of the report. */
+  engine?: string;
 }
 
 function shortImport(name: string): string {
@@ -73,12 +74,16 @@ function shortImport(name: string): string {
 }
 
 export function formatReport(project: FdwProject, out: BuildOutput, jsBytes: number, v: Verification, t: Timings): string {
+  // Paths as the user typed them: relative to the current directory when inside it.
   const rel = (p: string): string => {
-    const r = relative(repoRoot, p);
+    const r = relative(process.cwd(), p);
     return r.startsWith("..") ? p : r;
   };
   const lines = [
-    `built ${project.name} ${project.version} in ${(t.totalMs / 1000).toFixed(1)} s (type-check ${t.typecheckMs} ms, bundle ${t.bundleMs} ms, componentize ${t.componentizeMs} ms)`,
+    t.engine === undefined
+      ? `built ${project.name} ${project.version} in ${(t.totalMs / 1000).toFixed(1)} s (type-check ${t.typecheckMs} ms, bundle ${t.bundleMs} ms, componentize ${t.componentizeMs} ms)`
+      : `built ${project.name} ${project.version} in ${(t.totalMs / 1000).toFixed(1)} s (type-check ${t.typecheckMs} ms, bundle+lower ${t.bundleMs} ms, bytecode+assemble ${t.componentizeMs} ms)`,
+    ...(t.engine !== undefined ? [`  engine      ${t.engine}`] : []),
     `  bundled JS  ${jsBytes} bytes (${formatBytes(jsBytes)})`,
     `  component   ${rel(out.wasmPath)}`,
     `  size        ${out.bytes} bytes (${(out.bytes / 1_000_000).toFixed(2)} MB)${out.bytes > SIZE_BUDGET_BYTES ? `  WARNING: over the ${formatBytes(SIZE_BUDGET_BYTES)} budget` : ""}`,

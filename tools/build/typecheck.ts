@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { repoRoot } from "../paths.js";
+import { repoRoot, tscPath } from "../paths.js";
 
 export interface TypecheckResult {
   ms: number;
@@ -34,8 +34,8 @@ export function typecheckGuest(entry: string): TypecheckResult {
     const config = join(dir, "tsconfig.json");
     const files = [entry, join(repoRoot, "sdk", "wrappers.d.ts")];
     writeFileSync(config, JSON.stringify({ compilerOptions: guestCompilerOptions(), files }, null, 2));
-    const tsc = join(repoRoot, "node_modules", ".bin", "tsc");
-    const r = spawnSync(tsc, ["-p", config, "--pretty", "false"], { cwd: repoRoot, encoding: "utf8" });
+    const tsc = tscPath();
+    const r = spawnSync(process.execPath, [tsc, "-p", config, "--pretty", "false"], { cwd: repoRoot, encoding: "utf8" });
     if (r.error !== undefined) throw new Error(`could not run tsc (${tsc}): ${r.error.message}; run npm ci`);
     if (r.status !== 0) {
       const out = `${r.stdout}${r.stderr}`.trim();

@@ -8,6 +8,10 @@
 //
 // Pages are fetched lazily: the next one when the rows before it have been read, so Postgres
 // stopping early (LIMIT) also stops paging. Read-only: INSERT/UPDATE/DELETE fail clearly.
+// Hostile servers (this ships to Supabase, whose host has no timeouts, caps or redaction): a Link
+// is followed only within api_url's origin, a page read twice or past the page/event caps is an
+// error (sdk/paging.ts), the token is registered for redaction before it is sent (sdk/secrets.ts),
+// bodies are parsed with a depth guard and exact numbers (sdk/json.ts).
 
 import http from "supabase:wrappers/http@0.2.0";
 import stats from "supabase:wrappers/stats@0.2.0";
@@ -16,21 +20,30 @@ import type { Context, ImportForeignSchemaStmt, Row } from "supabase:wrappers/ty
 import utils from "supabase:wrappers/utils@0.2.0";
 import {
   type ColumnInfo,
-  type OptionSet,
+  type PageGuard,
+  type RawNumbers,
+  MAX_PAGES,
+  MAX_ROWS,
+  addSecret,
   defineRoutinesV2,
   header,
   hostTime,
+  intOption,
   jsonShape,
   nextLink,
   packageInfo,
-  parseJsonBody,
+  pageGuard,
+  rawAt,
   readColumns,
+  readJson,
   readOptions,
+  requestName,
   requireOption,
   rowPusher,
   send,
   statusError,
   toError,
+  utf8Length,
   withContext,
 } from "../../../sdk/index.js";
 
@@ -65,8 +78,11 @@ interface Feed {
   url: string | undefined;
   /** What a 404 means: `repository 'o/r'`, `user 'u'`…; "" for the public events feed. */
   what: string;
-  /** Fetched events not merged yet. */
+  /** The last page's events, and `at`, the next one not merged yet. */
   buf: Event[];
+  at: number;
+  /** The page's exact number texts (sdk/json.ts), for json and text cells. */
+  raw: RawNumbers;
   pages: number;
   /** Chosen by a qual: a 404 means no matching events, as the public feed would show none. */
   chosen?: boolean;
@@ -80,8 +96,9 @@ let token: string | undefined;
 let headers: Record<string, string> = {};
 let columns: ColumnInfo[] = [];
 let feeds: Feed[] = [];
-/** Rows read so far, newest first (a re-scan replays them), and the ids among them. */
+/** Rows read so far, newest first (a re-scan replays them), their number annotations, and the ids among them. */
 let events: Event[] = [];
+let raws: RawNumbers[] = [];
 let seen = new Set<unknown>();
 let next = 0;
 /** LIMIT + OFFSET when the limit can be pushed down, else Infinity: the size of the first page. */
@@ -93,16 +110,28 @@ let bytesIn = 0;
 /** What report() has already sent to the stats. */
 let rowsReported = 0;
 let bytesReported = 0;
+/** Paging limits of this scan: api_url's origin, no page twice, the page and event caps. */
+let guard: PageGuard = pageGuard();
 
 const pushRow = rowPusher(hostTime(time));
 
 /** The feed `object` names (one of PATHS with its names filled in), or undefined. */
 function feed(object: string): Feed | undefined {
   if (/(^|\/)\.\.?(\/|$)/.test(object)) return; // no `.` or `..` names
+  // Segment by segment rather than a RegExp built at run time (MicroQuickJS compiles regexes at
+  // build time, from literals only): `{name}` takes any non-empty segment.
+  const parts = object.split("/");
   for (let i = 0; i < PATHS.length; i++) {
-    const names = new RegExp(`^${PATHS[i]?.replace(/\{\w+\}/g, "([^/]+)")}$`).exec(object)?.slice(1);
+    const template = (PATHS[i] as string).split("/");
+    let names: string[] | undefined = template.length === parts.length ? [] : undefined;
+    for (let k = 0; names && k < template.length; k++) {
+      const t = template[k] as string;
+      const p = parts[k] as string;
+      if (t.charAt(0) === "{" && p !== "") names.push(p);
+      else if (t !== p) names = undefined;
+    }
     const opt = IMPORT_OPTIONS[i] as string;
-    if (names) return { url: `${apiUrl}/${object.split("/").map(encodeURIComponent).join("/")}`, what: opt && `${KIND[opt]} '${names.join("/")}'`, buf: [], pages: 0 };
+    if (names) return { url: `${apiUrl}/${object.split("/").map(encodeURIComponent).join("/")}`, what: opt && `${KIND[opt]} '${names.join("/")}'`, buf: [], at: 0, raw: undefined, pages: 0 };
   }
 }
 
@@ -126,19 +155,17 @@ function utc(s: number): string {
 function fetchPage(f: Feed): void {
   const url = f.url as string;
   f.url = undefined;
+  guard.page(url);
+  const r = send(http, url, { ...LABEL, headers });
+  const { statusCode: s, body } = r;
   try {
-    const r = send(http, url, { ...LABEL, headers });
-    const { statusCode: s, body } = r;
-    // UTF-8 bytes of the body: + 1 per unit ≥ U+0080, + 1 more per BMP character ≥ U+0800 (a pair: 2 + 2).
-    // Dropping the ASCII runs first is much faster in QuickJS than matching every non-ASCII unit.
-    const wide = body.replace(/[\0-\x7f]+/g, "");
-    bytesIn += body.length + wide.length + wide.replace(/[\x80-\u07ff\ud800-\udfff]/g, "").length;
+    bytesIn += utf8Length(body);
     // Past GitHub's 300-event cap (a moving feed can get there): the feed ends.
     if (s === 422 && f.pages) return;
     f.pages++;
     if (s === 403 || s === 429) {
       // Primary limit: remaining 0 (or retry-after); secondary: GitHub's message says so.
-      const secondary = /secondary rate limit/i.test(body);
+      const secondary = body.length < 65_536 && /secondary rate limit/i.test(body);
       const retry = header(r, "retry-after");
       const reset = Number(header(r, "x-ratelimit-reset"));
       if (secondary || retry || header(r, "x-ratelimit-remaining") === "0") {
@@ -156,13 +183,16 @@ function fetchPage(f: Feed): void {
     if (s === 404 && f.chosen) return;
     if (s === 404 && f.what) throw statusError(r, LABEL, http, url, `${f.what} does not exist or is not visible ${token ? "with the token used" : `without a token (${NO_TOKEN})`}`);
     if (s < 200 || s > 299) throw statusError(r, LABEL, http, url);
-    const data = parseJsonBody(r, LABEL, url);
+    const { value: data, raw } = readJson(r, LABEL, url);
     if (!Array.isArray(data)) throw new Error(`${API} GET ${url} returned ${jsonShape(data)} where a JSON array of events was expected`);
     for (let i = 0; i < data.length; i++) {
       const e: unknown = data[i];
       if (e === null || typeof e !== "object" || Array.isArray(e)) throw new Error(`${API} GET ${url}: element ${i} of the response is ${jsonShape(e)}, not an event object`);
     }
+    guard.rows(data.length);
     f.buf = data as Event[];
+    f.at = 0;
+    f.raw = raw;
     rowsIn += data.length;
     const last = data[data.length - 1] as Event | undefined;
     let older = false;
@@ -176,13 +206,15 @@ function fetchPage(f: Feed): void {
       // After a small LIMIT-sized first page, Postgres wants more rows only when something the
       // host did not pass on (a WHERE it could not extract, a join, an ORDER BY on an expression)
       // drops rows: go on at 100 per page from page 1; `seen` skips the events already returned.
+      // Otherwise follow the Link, within api_url's origin and never to a page read before.
       const n = nextLink(r);
-      f.url = n && f.small ? `${f.small}?per_page=100` : n;
+      f.url = n && f.small ? `${f.small}?per_page=100` : n && guard.follow(n, url);
     }
     f.small = undefined;
   } catch (e) {
+    // Errors of our own name the request already; anything else (an engine error) gets it and the size.
     const m = toError(e).message;
-    throw new Error(token ? m.split(token).join("[token]") : m);
+    throw m.indexOf(API) >= 0 ? e : new Error(`${requestName(LABEL, url)}: ${m} (status ${s}, ${body.length} characters)`);
   }
 }
 
@@ -196,15 +228,17 @@ function pull(): Event | undefined {
   while (need) {
     let best: Feed | undefined;
     for (const f of feeds) {
-      if (!f.buf.length && f.url) fetchPage(f);
-      if (f.buf.length && (!best || String(f.buf[0]?.["created_at"]) > String(best.buf[0]?.["created_at"]))) best = f;
+      if (f.at >= f.buf.length && f.url) fetchPage(f);
+      if (f.at < f.buf.length && (!best || String(f.buf[f.at]?.["created_at"]) > String(best.buf[best.at]?.["created_at"]))) best = f;
     }
     if (!best) break;
-    const e = best.buf.shift() as Event;
+    const raw = rawAt(best.raw, best.at);
+    const e = best.buf[best.at++] as Event;
     const id = e["id"] ?? e;
     if (!seen.has(id)) {
       seen.add(id);
       events.push(e);
+      raws.push(raw);
       if (events.length === need) report();
       return e;
     }
@@ -252,12 +286,23 @@ export const routines = defineRoutinesV2(
       const server = readOptions(ctx, "server");
       const ref = server.get("api_key_id") ?? server.get("api_key_name");
       token = (server.get("api_key") ?? (ref === undefined ? undefined : (utils.getVaultSecret(ref) ?? "")))?.trim();
+      // Redacted from every message from now on (also the send layer registers the header).
+      addSecret(token);
       if (token === "" || /[^\x20-\x7e]/.test(token ?? "")) {
         throw new Error("the GitHub token (server option api_key, or the Vault secret that api_key_id / api_key_name names) is empty or not printable ASCII");
       }
       headers = { "user-agent": `tsfdw-github-events/${packageInfo().version}`, accept: "application/vnd.github+json", "x-github-api-version": "2022-11-28", ...(token && { authorization: `Bearer ${token}` }) };
       columns = readColumns(ctx);
+      guard = pageGuard({
+        origin: apiUrl,
+        maxPages: intOption(server, "max_pages", MAX_PAGES, 1),
+        maxRows: intOption(server, "max_events", MAX_ROWS, 1),
+        label: API,
+        rowName: "events",
+        capHint: "server options max_pages and max_events raise the caps",
+      });
       events = [];
+      raws = [];
       seen = new Set();
       next = rowsIn = bytesIn = rowsReported = bytesReported = 0;
       since = -Infinity;
@@ -286,7 +331,10 @@ export const routines = defineRoutinesV2(
             found.set(f?.url, f);
           }
           if (found.size && !found.has(undefined)) {
-            picked = [...found.values()] as Feed[];
+            // forEach, not a spread of values(): Map is a polyfill on MicroQuickJS (no iterators).
+            const list: Feed[] = [];
+            found.forEach((f) => list.push(f as Feed));
+            picked = list;
             rank = r;
           }
         }
@@ -305,9 +353,10 @@ export const routines = defineRoutinesV2(
     iterScan(_ctx: Context, row: Row) {
       const event = events[next] ?? pull();
       if (!event) return null;
+      const raw = raws[next];
       next++;
       try {
-        pushRow(row, columns, event, pick);
+        pushRow(row, columns, event, pick, raw);
       } catch (e) {
         throw withContext(`event ${String(event["id"] ?? `#${next}`)}`, e);
       }
@@ -323,6 +372,7 @@ export const routines = defineRoutinesV2(
     endScan() {
       feeds = [];
       events = [];
+      raws = [];
       seen = new Set();
       columns = [];
     },

@@ -1,10 +1,3 @@
-// Fake `supabase:wrappers/http@*` (see ../fake-host.ts).
-import { fakeErrorForStatus, fakeSend } from "../fake-host.js";
-
-const http = { get: fakeSend, post: fakeSend, put: fakeSend, patch: fakeSend, delete: fakeSend, errorForStatus: fakeErrorForStatus };
-export default http;
-export const get = fakeSend;
-export const post = fakeSend;
-export const put = fakeSend;
-export const patch = fakeSend;
-export const errorForStatus = fakeErrorForStatus;
+// Moved to testing/fake-wrappers/http.ts (tsfdw/testing); this re-export keeps older imports compiling.
+export * from "../../../testing/fake-wrappers/http.js";
+export { default } from "../../../testing/fake-wrappers/http.js";

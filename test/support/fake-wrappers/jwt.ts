@@ -1,8 +1,3 @@
-// Fake `supabase:wrappers/jwt@*`.
-const jwt = {
-  encode: (): string => {
-    throw new Error("jwt is not faked");
-  },
-};
-export default jwt;
-export const { encode } = jwt;
+// Moved to testing/fake-wrappers/jwt.ts (tsfdw/testing); this re-export keeps older imports compiling.
+export * from "../../../testing/fake-wrappers/jwt.js";
+export { default } from "../../../testing/fake-wrappers/jwt.js";

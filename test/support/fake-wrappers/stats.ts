@@ -1,11 +1,3 @@
-// Fake `supabase:wrappers/stats@*`: records increments.
-export const recorded: [string, string, number][] = [];
-const stats = {
-  incStats: (name: string, metric: { tag: string }, inc: number): void => {
-    recorded.push([name, metric.tag, inc]);
-  },
-  getMetadata: (): string | null => null,
-  setMetadata: (): void => {},
-};
-export default stats;
-export const { incStats, getMetadata, setMetadata } = stats;
+// Moved to testing/fake-wrappers/stats.ts (tsfdw/testing); this re-export keeps older imports compiling.
+export * from "../../../testing/fake-wrappers/stats.js";
+export { default } from "../../../testing/fake-wrappers/stats.js";

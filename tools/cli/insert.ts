@@ -1,0 +1,4 @@
+// `tsfdw insert`: the runner's insert, with the kit's additions (see runner-command.ts).
+import { runnerCommand } from "./runner-command.js";
+
+export const run = runnerCommand("insert");

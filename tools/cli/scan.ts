@@ -1,0 +1,4 @@
+// `tsfdw scan`: the runner's scan, with the kit's additions (see runner-command.ts).
+import { runnerCommand } from "./runner-command.js";
+
+export const run = runnerCommand("scan");
