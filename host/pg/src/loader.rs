@@ -70,8 +70,16 @@ fn download_dir() -> Option<PathBuf> {
     cache_root().map(|r| r.join("packages").join(role.to_string()))
 }
 
-/// Compile through the in-memory and on-disk caches.
+/// `tsfdw.compile_cache` (default on). Off: every FDW instance compiles its component, as on
+/// Supabase (benchmarks through SQL), and the caches are neither read nor written.
+pub static COMPILE_CACHE: pgrx::GucSetting<bool> = pgrx::GucSetting::<bool>::new(true);
+
+/// Compile through the in-memory and on-disk caches (unless `tsfdw.compile_cache` is off).
 fn compile_cached(c: &mut Cache, bytes: &[u8]) -> Result<(Component, CompileSource)> {
+    if !COMPILE_CACHE.get() {
+        c.misses += 1;
+        return Ok((c.engine.compile(bytes)?, CompileSource::Compiled));
+    }
     let sha = tsfdw_host::sha256_hex(bytes);
     if let Some(comp) = c.components.get(&sha) {
         c.hits += 1;
@@ -131,6 +139,7 @@ pub fn cache_info() -> serde_json::Value {
             "disk_hits": c.disk_hits,
             "misses": c.misses,
             "compiled_dir": compiled_dir().map(|p| p.display().to_string()),
+            "enabled": COMPILE_CACHE.get(),
         }))
     });
     r.unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }))

@@ -21,8 +21,9 @@ pub enum WasmFdwError {
     #[error("{0}")]
     Host(th::FdwError),
 
+    /// A missing or unreadable FDW option, and the FDW callback that needed it.
     #[error("{0}")]
-    Options(#[from] OptionsError),
+    Options(OptionsError, &'static str),
 
     /// A value that cannot cross the Postgres ↔ guest boundary (a host panic on Supabase), and
     /// the FDW callback where it happened.
@@ -76,7 +77,7 @@ impl From<WasmFdwError> for ErrorReport {
                 }
             }
             // the framework's own conversion (same SQLSTATEs) leaves the function name empty
-            WasmFdwError::Options(e) => {
+            WasmFdwError::Options(e, routine) => {
                 let code = match e {
                     OptionsError::OptionNameNotFound(_) => PgSqlErrorCode::ERRCODE_FDW_OPTION_NAME_NOT_FOUND,
                     OptionsError::OptionNameIsInvalidUtf8(_) | OptionsError::OptionValueIsInvalidUtf8 { .. } => {
@@ -84,7 +85,7 @@ impl From<WasmFdwError> for ErrorReport {
                     }
                     OptionsError::OptionParsingError { .. } => PgSqlErrorCode::ERRCODE_FDW_ERROR,
                 };
-                ErrorReport::new(code, message, "load")
+                ErrorReport::new(code, message, routine)
             }
             WasmFdwError::Convert(_, routine) => ErrorReport::new(PgSqlErrorCode::ERRCODE_INTERNAL_ERROR, message, routine),
             WasmFdwError::InvalidOption(_) => {
@@ -144,9 +145,10 @@ impl Drop for WasmFdw {
 
 impl ForeignDataWrapper<WasmFdwError> for WasmFdw {
     fn new(server: ForeignServer) -> WasmFdwResult<Self> {
-        let url = require_option("fdw_package_url", &server.options)?;
-        let name = require_option("fdw_package_name", &server.options)?;
-        let version = require_option("fdw_package_version", &server.options)?;
+        let opt = |key: &str| require_option(key, &server.options).map_err(|e| WasmFdwError::Options(e, "load"));
+        let url = opt("fdw_package_url")?;
+        let name = opt("fdw_package_name")?;
+        let version = opt("fdw_package_version")?;
         let spec = th::PackageSpec {
             url: url.to_string(),
             name: name.to_string(),
@@ -271,15 +273,16 @@ impl ForeignDataWrapper<WasmFdwError> for WasmFdw {
                 for (k, v) in options.iter().flatten().filter_map(|o| o.split_once('=')) {
                     th::check_server_option(k, v).map_err(WasmFdwError::InvalidOption)?;
                 }
-                check_options_contain(&options, "fdw_package_url")?;
-                check_options_contain(&options, "fdw_package_name")?;
-                check_options_contain(&options, "fdw_package_version")?;
+                let contain = |key: &str| check_options_contain(&options, key).map_err(|e| WasmFdwError::Options(e, "validator"));
+                contain("fdw_package_url")?;
+                contain("fdw_package_name")?;
+                contain("fdw_package_version")?;
                 let is_local = options
                     .iter()
                     .flatten()
                     .any(|o| o.starts_with("fdw_package_url=file://"));
                 if !is_local {
-                    check_options_contain(&options, "fdw_package_checksum")?;
+                    contain("fdw_package_checksum")?;
                 }
             }
         }
