@@ -276,5 +276,33 @@ describe("host limits through SQL (tsfdw extension, hostile loopback servers)", 
       const ok = await q("alter server hostile_fast options (add tsfdw_http_timeout_ms '60000', add tsfdw_http_connect_timeout_ms '2000');");
       assert.equal(ok.code, 0, ok.stderr);
     });
+
+    it("option errors name their callback: never an empty LOCATION", async () => {
+      const r = await q(
+        "create server nameless foreign data wrapper wasm_wrapper options (fdw_package_url 'file:///x.wasm', fdw_package_version '1');\nselect 'alive';",
+        { onErrorStop: false, verbose: true },
+      );
+      assert.match(r.stderr, /ERROR: {2}HV00J: .*fdw_package_name/);
+      assert.match(r.stderr, /LOCATION: {2}validator, wasm_fdw\.rs:\d+/);
+      assert.doesNotMatch(r.stderr + pg.log(), /LOCATION: {2},/);
+      assert.equal(r.stdout.trim(), "alive");
+    });
+
+    it("tsfdw.compile_cache = off compiles the component for every scan, as Supabase does", async () => {
+      const sources = (setting: string) =>
+        q(`set tsfdw.compile_cache = ${setting};
+           select status from h.gzip; select tsfdw_last_timing()->>'compile_source';
+           select status from h.gzip; select tsfdw_last_timing()->>'compile_source';
+           select tsfdw_cache_info()->>'enabled';`);
+      const off = await sources("off");
+      assert.equal(off.code, 0, off.stderr);
+      assert.deepEqual(off.stdout.trim().split("\n"), ["200", "compiled", "200", "compiled", "false"]);
+      const on = await sources("on");
+      assert.equal(on.code, 0, on.stderr);
+      // the first scan of a new session finds it on disk or compiles it; the second in memory
+      const lines = on.stdout.trim().split("\n");
+      assert.deepEqual([lines[0], lines[2], lines[3], lines[4]], ["200", "200", "memory", "true"]);
+      assert.ok(["compiled", "disk"].includes(lines[1] ?? ""), lines[1]);
+    });
   });
 });
