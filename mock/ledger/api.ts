@@ -61,7 +61,7 @@ const dayOf = (days: number): string => new Date(Date.UTC(2024, 0, 1 + days)).to
  */
 function seedTexts(): { customers: string[]; invoices: string[] } {
   const customers = CUSTOMER_IDS.map((id, i) => {
-    const created = `2023-${10 + i}-0${i + 1}T08:15:30.${String(123456 + i * 111111)}Z`;
+    const created = `2023-${String(9 + i).padStart(2, "0")}-0${i + 1}T08:15:30.${String(123456 + i * 111111)}Z`;
     const metadata = `{"segment":"${["smb", "horeca", "industry", "smb"][i]}","erp_id":1234567890123456789${i}}`;
     return `{"id":"${id}","name":"${NAMES[i]}","email":"billing${i + 1}@example.com","country":"${COUNTRIES[i]}","credit_limit":${["5000", "250.50", "12000.75", "0"][i]},"vip":${i % 2 === 0},"created_at":"${created}","metadata":${metadata}}`;
   });
@@ -102,7 +102,7 @@ const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?(Z|[+-]\d\d:\d\d)$
 
 function typeError(field: string, type: FieldType, v: unknown): string | undefined {
   const ok =
-    type === "integer" ? Number.isSafeInteger(v) :
+    type === "integer" ? Number.isInteger(v) :
     type === "number" ? typeof v === "number" :
     type === "string" ? typeof v === "string" :
     type === "boolean" ? typeof v === "boolean" :
@@ -136,6 +136,12 @@ function readBody(r: Resource, body: string): Stored | string {
 }
 
 const rawOf = (raw: RawNumbers, key: string): RawNumbers => (raw === undefined || typeof raw === "string" ? undefined : raw[key]);
+
+/** An object's id as text, exactly (an integer id beyond 2^53 keeps its digits in the raw texts). */
+const idOf = (item: Stored): string => {
+  const raw = rawOf(item.raw, "id");
+  return typeof raw === "string" ? raw : String(item.value["id"]);
+};
 
 /** `old` with `patch`'s fields (and their raw texts) over it. */
 function mergeStored(old: Stored, patch: Stored): Stored {
@@ -184,7 +190,7 @@ export function createLedgerApi(opts: LedgerOptions = {}): LedgerApi {
   function defaults(r: Resource, items: Stored[]): Record<string, unknown> {
     if (r.name === "invoice") {
       const id = items.reduce((m, x) => Math.max(m, Number(x.value["id"])), 1000) + 1;
-      return { id, number: `INV-${String(id).padStart(6, "0")}`, currency: "EUR", paid: false, issued_on: now.slice(0, 10), due_on: null, created_at: now, lines: [], metadata: {} };
+      return { id, currency: "EUR", paid: false, issued_on: now.slice(0, 10), due_on: null, created_at: now, lines: [], metadata: {} };
     }
     const n = String(++uuidCounter).padStart(12, "0");
     return { id: `00000000-0000-4000-8000-${n}`, email: null, country: null, credit_limit: 0, vip: false, created_at: now, metadata: {} };
@@ -228,9 +234,9 @@ export function createLedgerApi(opts: LedgerOptions = {}): LedgerApi {
     let id: unknown;
     if (idText !== undefined) {
       id = r.name === "invoice" ? Number(idText) : idText;
-      if (r.name === "invoice" ? !/^\d+$/.test(idText) || !Number.isSafeInteger(id) : !UUID.test(idText)) return error(400, "invalid_request", `invalid ${r.name} id: ${idText}`);
+      if (r.name === "invoice" ? !/^[1-9]\d{0,18}$/.test(idText) : !UUID.test(idText)) return error(400, "invalid_request", `invalid ${r.name} id: ${idText}`);
     }
-    const at = id === undefined ? -1 : r.items.findIndex((x) => x.value["id"] === id);
+    const at = idText === undefined ? -1 : r.items.findIndex((x) => idOf(x) === idText);
 
     if (req.method === "GET" && id === undefined) return list(r, url);
     if (req.method === "POST" && id === undefined) {
@@ -240,9 +246,10 @@ export function createLedgerApi(opts: LedgerOptions = {}): LedgerApi {
       for (const f of r.required) if (input.value[f] === undefined || input.value[f] === null) return error(422, "validation_error", `${f} is required`);
       const given = Object.fromEntries(Object.entries(input.value).filter(([, v]) => v !== null));
       const value = { ...defaults(r, r.items), ...given };
-      if (r.items.some((x) => x.value["id"] === value["id"])) return error(409, "conflict", `${r.name} ${String(value["id"])} already exists`);
-      if (r.name === "invoice" && !customers.items.some((c) => c.value["id"] === value["customer_id"])) return error(422, "validation_error", `no such customer: ${String(value["customer_id"])}`);
+      if (r.name === "invoice" && value["number"] === undefined) value["number"] = `INV-${String(value["id"]).padStart(6, "0")}`;
       const created = { value, raw: input.raw };
+      if (r.items.some((x) => idOf(x) === idOf(created))) return error(409, "conflict", `${r.name} ${idOf(created)} already exists`);
+      if (r.name === "invoice" && !customers.items.some((c) => c.value["id"] === value["customer_id"])) return error(422, "validation_error", `no such customer: ${String(value["customer_id"])}`);
       r.items.push(created);
       r.items.sort((a, b) => compareIds(a.value["id"], b.value["id"]));
       return json(201, text(created));
@@ -255,14 +262,14 @@ export function createLedgerApi(opts: LedgerOptions = {}): LedgerApi {
       bodies.push(req.body);
       const input = readBody(r, req.body);
       if (typeof input === "string") return error(422, "validation_error", input);
-      if (Object.hasOwn(input.value, "id") && input.value["id"] !== id) return error(422, "validation_error", "id cannot change");
+      if (Object.hasOwn(input.value, "id") && idOf(input) !== idText) return error(422, "validation_error", "id cannot change");
       for (const f of r.required) if (Object.hasOwn(input.value, f) && input.value[f] === null) return error(422, "validation_error", `${f} cannot be null`);
       r.items[at] = mergeStored(found, input);
       return json(200, text(r.items[at] as Stored));
     }
     if (req.method === "DELETE") {
       r.items.splice(at, 1);
-      return { status: 200, body: { id, object: r.name, deleted: true } };
+      return json(200, `{"id":${r.name === "invoice" ? idText : JSON.stringify(idText)},"object":"${r.name}","deleted":true}`);
     }
     return error(405, "invalid_request", `${req.method} is not supported`);
   };
