@@ -62,7 +62,7 @@ export {
 export { type Rows, type Sequence, distinct, empty, flatMap, merge, sequence, single, toSequence } from "./sequence.js";
 export { type CursorPaging, type LinkPaging, type NumberedPaging, type Page, type PageRequest, type PagingContext, cursorPages, linkPages, numberedPages } from "./pages.js";
 export { type ApiOptions, type ApiResult, type CallOptions, type JsonApi, jsonApi, pageOf } from "./api.js";
-export { type Qual, type Quals, type QualsSource, readQuals } from "./quals.js";
+export { type Qual, type Quals, type QualsSource, cellText, qualMatches, readQuals, valueText } from "./quals.js";
 export { type CellJson, type JsonObject, type JsonValue, type RowSource, cellJson, cellValue, rowJson } from "./cell-json.js";
 export { type OptionSpec, type OptionSpecs, type OptionValue, type OptionValues, readDeclaredOptions } from "./option-specs.js";
 export { fillObject, hasNames, matchObject, normalizeObject, objectPath } from "./objects.js";

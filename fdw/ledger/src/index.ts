@@ -75,11 +75,9 @@ function getOne(ctx: Scan, id: unknown) {
  * the API can filter by as query parameters (applied remotely, so a LIMIT can size the first page).
  */
 function scanList(ctx: Scan, filters: readonly string[]) {
-  const ids = ctx.quals.takeAnyOf("id");
-  if (ids !== undefined) {
-    const unique = ids.filter((id, i) => ids.findIndex((x) => String(x) === String(id)) === i);
-    return flatMap(unique, (id) => getOne(ctx, id));
-  }
+  // Exact key texts of any integer width (micro: ids beyond 2^53 digit for digit), each id once.
+  const ids = ctx.quals.takeTexts("id");
+  if (ids !== undefined) return flatMap(ids, (id) => getOne(ctx, id));
   let query = "";
   for (const column of filters) {
     const q = ctx.quals.equal(column);
