@@ -2,7 +2,7 @@
 // Ledger mock (mock/ledger/api.ts): typed cells (uuid, date, timestamptz µs, numeric, bool, jsonb
 // with exact numbers), cursor paging, `id =` / IN pushdown at every integer width, list filters,
 // LIMIT sizing, INSERT/UPDATE/DELETE bodies (exact numbers), API errors without the key, Vault,
-// IMPORT FOREIGN SCHEMA. The built component: integration-ledger.test.ts; through SQL: pg-ledger.test.ts.
+// IMPORT FOREIGN SCHEMA. The built component on the runner: fdw-ledger-runner.test.ts; through SQL: pg-ledger.test.ts.
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, beforeEach, describe, test } from "node:test";
