@@ -45,3 +45,26 @@ export { type RoutineOptions, defineRoutines, defineRoutinesV2 } from "./routine
 export { MAX_MESSAGE, MAX_QUOTE, describeValue, quote, safeError, toError, truncate, withContext } from "./errors.js";
 export { parseDateSeconds, parseRfc3339Micros } from "./rfc3339.js";
 export { type PackageInfo, packageInfo } from "./package.js";
+
+// The declarative layer (sdk/fdw.ts) and what it is built from: lazy sequences, paging styles, a
+// JSON API client, quals, cell → JSON, declared options, object templates, IMPORT FOREIGN SCHEMA.
+export {
+  type ConnectContext,
+  type FdwContext,
+  type FdwDefinition,
+  type ScanContext,
+  type StatsModule,
+  type TableDefinition,
+  type TimeModule,
+  type WriteContext,
+  defineFdw,
+} from "./fdw.js";
+export { type Rows, type Sequence, distinct, empty, flatMap, merge, sequence, single, toSequence } from "./sequence.js";
+export { type CursorPaging, type LinkPaging, type NumberedPaging, type Page, type PageRequest, type PagingContext, cursorPages, linkPages, numberedPages } from "./pages.js";
+export { type ApiOptions, type ApiResult, type CallOptions, type JsonApi, jsonApi, pageOf } from "./api.js";
+export { type Qual, type Quals, type QualsSource, cellText, qualMatches, readQuals, valueText } from "./quals.js";
+export { type CellJson, type JsonObject, type JsonValue, type RowSource, cellJson, cellValue, rowJson } from "./cell-json.js";
+export { type OptionSpec, type OptionSpecs, type OptionValue, type OptionValues, readDeclaredOptions } from "./option-specs.js";
+export { fillObject, hasNames, matchObject, normalizeObject, objectPath } from "./objects.js";
+export { type ColumnSpec, type ImportSpec, type ImportStatement, columnList, importStatements } from "./import-schema.js";
+export { type TimestampFormat, civilFromDays, formatDate, formatTimestamp } from "./rfc3339.js";

@@ -82,3 +82,53 @@ export function parseDateSeconds(text: string): number {
   const { seconds } = parseParts(text);
   return Math.floor(seconds / SECONDS_PER_DAY) * SECONDS_PER_DAY;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Formatting: the other direction, for cell → JSON (writes, qual values) and messages. Plain
+// arithmetic on the epoch (the guest has no usable Date: MicroQuickJS has no Date objects, and
+// `new Date()` without arguments traps under componentize-qjs).
+
+/** [year, month, day] of a day number since 1970-01-01 (H. Hinnant's civil_from_days). */
+export function civilFromDays(days: number): [number, number, number] {
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  return [yoe + era * 400 + (month <= 2 ? 1 : 0), month, day];
+}
+
+function pad(n: number, width: number): string {
+  const s = String(Math.abs(n));
+  return (n < 0 ? "-" : "") + (s.length >= width ? s : "0".repeat(width - s.length) + s);
+}
+
+/** `YYYY-MM-DD` of the UTC calendar day holding `seconds` since the epoch (a date cell's value). */
+export function formatDate(seconds: number): string {
+  const [y, m, d] = civilFromDays(Math.floor(seconds / SECONDS_PER_DAY));
+  return `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`;
+}
+
+export interface TimestampFormat {
+  /** Between date and time: `T` (default) or a space. */
+  separator?: string;
+  /** Appended: `+00:00` (default, as chrono's to_rfc3339), `Z`, ` UTC`, or "" for a wall-clock time. */
+  zone?: string;
+}
+
+/**
+ * RFC 3339 text of `micros` since the epoch in UTC: `2024-05-01T08:00:00+00:00`, with a fraction
+ * only when there is one — 3 digits when it is whole milliseconds, else 6 (chrono's AutoSi, which
+ * `time.epoch-ms-to-rfc3339` uses, so writes look the same with or without the host's function).
+ */
+export function formatTimestamp(micros: number, format: TimestampFormat = {}): string {
+  const seconds = Math.floor(micros / MICROS_PER_SECOND);
+  const frac = micros - seconds * MICROS_PER_SECOND;
+  const t = seconds - Math.floor(seconds / SECONDS_PER_DAY) * SECONDS_PER_DAY;
+  const time = `${pad(Math.floor(t / 3600), 2)}:${pad(Math.floor(t / 60) % 60, 2)}:${pad(t % 60, 2)}`;
+  const fraction = frac === 0 ? "" : frac % 1000 === 0 ? `.${pad(frac / 1000, 3)}` : `.${pad(frac, 6)}`;
+  return `${formatDate(seconds)}${format.separator ?? "T"}${time}${fraction}${format.zone ?? "+00:00"}`;
+}

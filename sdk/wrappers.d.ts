@@ -1,5 +1,5 @@
 // Typings for the host modules `supabase:wrappers/*@0.1.0` and `@0.2.0`, exactly as componentize-qjs
-// presents them to JavaScript (see /work/shared/design/toolchain-facts.md):
+// presents them to JavaScript (see the design notes on the guest toolchain):
 //   - s64/u64 are numbers (exact up to 2^53); u16/u32 numbers.
 //   - variants are `{ tag: "kebab-name", val }`, payload-less cases `{ tag }`.
 //   - option<T> is `T | null` from the host; the guest may pass `null` or `undefined`.

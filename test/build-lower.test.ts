@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { SourceMap } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -248,6 +248,11 @@ function patchedCopy(): string {
   cpSync(join(repoRoot, "sdk"), join(root, "sdk"), { recursive: true });
   cpSync(join(repoRoot, "fdw", "github-events", "src"), join(root, "fdw", "github-events", "src"), { recursive: true });
   cpSync(join(repoRoot, "test", "fixtures", "micro"), join(root, "test", "fixtures", "micro"), { recursive: true });
+  // The FDW imports `tsfdw/sdk` (as an FDW project does): the copy is that package, linked from its
+  // own node_modules so esbuild resolves the copy's sdk/main.ts.
+  writeFileSync(join(root, "package.json"), JSON.stringify({ name: "tsfdw", type: "module", exports: { "./sdk": "./sdk/main.ts" } }));
+  mkdirSync(join(root, "node_modules"), { recursive: true });
+  symlinkSync(root, join(root, "node_modules", "tsfdw"), "dir");
   for (const [file, from, to] of MICRO_PATCHES) {
     const path = join(root, file);
     const text = readFileSync(path, "utf8");

@@ -93,7 +93,12 @@ describe("tsfdw dev", { timeout: 20 * 60_000 }, () => {
       await running.waitFor(/watching src and q\.sql/);
       await running.waitFor(/ {2}2 \| Bo\n\(1 row\)/);
       const mark = running.output().length;
-      writeFileSync(src, original.replace("pushRow(row, columns, item);", 'pushRow(row, columns, { ...item, name: `${String(item["name"])}!` });'));
+      const changed = original.replace(
+        "return single(one.data as Record<string, unknown> | undefined, one.raw);",
+        'const d = one.data as Record<string, unknown>;\n    return single({ ...d, name: `${String(d["name"])}!` }, one.raw);',
+      );
+      assert.notEqual(changed, original, "the template's single-row return is where this test changes the FDW");
+      writeFileSync(src, changed);
       await running.waitFor(/the next query uses the new component \(sha256 [0-9a-f]{12}…\)/, mark);
       await running.waitFor(/ {2}2 \| Bo!\n\(1 row\)/, mark);
       // A broken save keeps the last good component and says why.
