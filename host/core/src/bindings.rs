@@ -575,8 +575,8 @@ macro_rules! impl_host_traits {
                 }
 
                 fn sleep(&mut self, millis: u64) -> Result<()> {
-                    std::thread::sleep(std::time::Duration::from_millis(millis));
-                    Ok(())
+                    let r = HostState::sleep(self, millis);
+                    self.lift(r)
                 }
             }
 

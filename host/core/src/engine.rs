@@ -3,6 +3,8 @@
 use crate::bindings::{self, conv_v1, conv_v2, v1, v2};
 use crate::error::{ErrorKind, FdwError, HostTrap, Result};
 use crate::http::{HttpClient, HttpConfig};
+use crate::interrupt::{Interrupts, NoInterrupts, Ticker};
+use crate::limits::{apply_server_options, GuestLimits, Limiter};
 use crate::services::{
     MemorySecretStore, MemorySettings, MemoryStats, Reporter, SecretStore, SettingStore, StatsStore, StderrReporter,
 };
@@ -15,7 +17,7 @@ use crate::types::{
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 use wasmtime::component::{Component, Linker, Resource};
-use wasmtime::{Config, Engine, Store};
+use wasmtime::{Config, Engine, Store, UpdateDeadline};
 
 /// The host version string guests' requirements are checked against (Supabase: `0.1.5`).
 pub const HOST_VERSION: &str = "0.1.5";
@@ -88,6 +90,10 @@ pub struct HostConfig {
     pub fserver_oid: u32,
     /// Value of the `wrappers.ftable_oid` table option when the caller does not set it.
     pub ftable_oid: u32,
+    /// Limits on the guest's memory (server option `tsfdw_max_memory_mb` overrides).
+    pub limits: GuestLimits,
+    /// Where the host learns that the statement must stop (Postgres: its interrupt flags).
+    pub interrupts: Arc<dyn Interrupts>,
 }
 
 impl Default for HostConfig {
@@ -100,6 +106,8 @@ impl Default for HostConfig {
             stats: Arc::new(MemoryStats::new()),
             fserver_oid: 16_385,
             ftable_oid: 16_386,
+            limits: GuestLimits::default(),
+            interrupts: Arc::new(NoInterrupts),
         }
     }
 }
@@ -110,30 +118,57 @@ impl std::fmt::Debug for HostConfig {
             .field("http", &self.http)
             .field("fserver_oid", &self.fserver_oid)
             .field("ftable_oid", &self.ftable_oid)
+            .field("limits", &self.limits)
             .finish_non_exhaustive()
     }
 }
 
-/// A wasmtime engine (component model on, no WASI, no async) plus the linker holding the
-/// v1 and v2 host interfaces. Cheap to share; create one per process.
+/// A wasmtime engine (component model on, no WASI, no async, epoch interruption on) plus the
+/// linker holding the v1 and v2 host interfaces, and the epoch ticker thread. Cheap to share;
+/// create one per process.
 pub struct FdwEngine {
     engine: Engine,
     linker: Linker<HostState>,
+    ticker: Ticker,
+}
+
+/// The wasmtime configuration of every engine of this host (the runner's and the Postgres
+/// extension's alike, so that both compile the same code).
+pub(crate) fn engine_config() -> Config {
+    let mut config = Config::new();
+    config.wasm_component_model(true);
+    // A check of the engine's epoch in every function entry and loop back-edge, so that a guest
+    // that computes forever can be interrupted (Supabase: none, contract §6). It changes the
+    // compiled code (a compile cache must key on it: see `FdwEngine::cache_key`); its cost is
+    // measured in host/README.md. `TSFDW_EPOCH_INTERRUPTION=0` turns it off, only to measure
+    // that cost (guest computation then cannot be interrupted, as on Supabase).
+    let off = std::env::var("TSFDW_EPOCH_INTERRUPTION").is_ok_and(|v| v.trim() == "0");
+    config.epoch_interruption(!off);
+    config
 }
 
 impl FdwEngine {
     pub fn new() -> Result<Self> {
-        let mut config = Config::new();
-        config.wasm_component_model(true);
-        let engine = Engine::new(&config).map_err(|e| FdwError::wasmtime(&e))?;
+        let engine = Engine::new(&engine_config()).map_err(|e| FdwError::wasmtime(&e))?;
         let mut linker = Linker::new(&engine);
         bindings::add_to_linker(&mut linker).map_err(|e| FdwError::wasmtime(&e))?;
-        Ok(FdwEngine { engine, linker })
+        let ticker = Ticker::start(&engine);
+        Ok(FdwEngine { engine, linker, ticker })
     }
 
     /// The underlying wasmtime engine.
     pub fn wasmtime_engine(&self) -> &Engine {
         &self.engine
+    }
+
+    /// A key for caches of compiled components: equal only for engines whose compiled code is
+    /// interchangeable (wasmtime version, target, compiler flags and tunables such as epoch
+    /// interruption: wasmtime's `precompile_compatibility_hash`).
+    pub fn cache_key(&self) -> String {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.engine.precompile_compatibility_hash().hash(&mut h);
+        format!("{:016x}", h.finish())
     }
 
     /// Compile component bytes (Cranelift). A core module or garbage gives
@@ -172,7 +207,9 @@ enum Guest {
 /// Run `$body` with `$r` = the guest's routines interface and `$store` = the store, for
 /// whichever version the guest implements. `$conv` names that version's conversion module.
 macro_rules! with_routines {
-    ($self:ident, |$r:ident, $store:ident, $conv:ident| $body:expr) => {
+    ($self:ident, |$r:ident, $store:ident, $conv:ident| $body:expr) => {{
+        // the epoch ticker runs while the guest does (see `Ticker`)
+        let _ticking = $self.ticker.enter();
         match &$self.guest {
             Guest::V1(b) => {
                 #[allow(unused_imports)]
@@ -189,7 +226,7 @@ macro_rules! with_routines {
                 $body
             }
         }
-    };
+    }};
 }
 
 fn ctx<T: 'static>() -> Resource<T> {
@@ -203,6 +240,7 @@ fn row_handle<T: 'static>() -> Resource<T> {
 /// One instantiated guest with its own store and host state (one per simulated statement).
 pub struct FdwInstance {
     store: Store<HostState>,
+    ticker: Ticker,
     guest: Guest,
     version: RoutinesVersion,
     failed: Option<FdwError>,
@@ -229,15 +267,32 @@ impl FdwInstance {
         config: HostConfig,
     ) -> Result<Self> {
         let (fserver_oid, ftable_oid) = (config.fserver_oid, config.ftable_oid);
+        let (mut http, mut limits) = (config.http, config.limits);
+        apply_server_options(&server_options, &mut http, &mut limits)?;
         let services = Services {
             reporter: config.reporter,
             secrets: config.secrets,
             settings: config.settings,
             stats: config.stats,
-            http: HttpClient::new(config.http),
+            http: HttpClient::with_interrupts(http, config.interrupts.clone()),
+            interrupts: config.interrupts.clone(),
         };
         let started = Instant::now();
-        let mut store = Store::new(&engine.engine, HostState::new(server_options, services));
+        let mut store = Store::new(&engine.engine, HostState::new(server_options, services, Limiter::new(limits)));
+        store.limiter(|st| &mut st.limiter);
+        // One epoch tick until the first check, then one tick per check: while the guest runs,
+        // the interrupt source is consulted about every EPOCH_TICK.
+        store.set_epoch_deadline(1);
+        let interrupts = config.interrupts;
+        store.epoch_deadline_callback(move |mut cx| match interrupts.check() {
+            None => Ok(UpdateDeadline::Continue(1)),
+            Some(reason) => {
+                let t = HostTrap::interrupted(reason);
+                cx.data_mut().trap = Some(t.clone());
+                Err(wasmtime::Error::new(t))
+            }
+        });
+        let _ticking = engine.ticker.enter();
         let (guest, version) = match v1::Wrappers::instantiate(&mut store, component, &engine.linker) {
             Ok(b) => (Guest::V1(b), RoutinesVersion::V1),
             Err(e1) => match v2::Wrappers::instantiate(&mut store, component, &engine.linker) {
@@ -250,6 +305,10 @@ impl FdwInstance {
                         .exports(&engine.engine)
                         .any(|(name, _)| name.starts_with("supabase:wrappers/routines@0.1"));
                     let e = if exports_v1 { e1 } else { e2 };
+                    let st = store.data_mut();
+                    if let Some(t) = st.limiter.tripped.take().or_else(|| st.trap.take()) {
+                        return Err(FdwError::from(t));
+                    }
                     return Err(FdwError::wasmtime(&e));
                 }
             },
@@ -257,6 +316,7 @@ impl FdwInstance {
         store.data_mut().timings.instantiate = started.elapsed();
         Ok(FdwInstance {
             store,
+            ticker: engine.ticker.clone(),
             guest,
             version,
             failed: None,
@@ -323,7 +383,12 @@ impl FdwInstance {
     }
 
     fn classify(&mut self, err: wasmtime::Error) -> FdwError {
-        let recorded = self.store.data_mut().trap.take();
+        let st = self.store.data_mut();
+        let recorded = st.trap.take();
+        // the limiter's trap may be wrapped by wasmtime (it arises inside memory.grow)
+        if let Some(t) = st.limiter.tripped.take() {
+            return FdwError::from(t);
+        }
         if let Some(t) = err.downcast_ref::<HostTrap>() {
             return FdwError::from(t.clone());
         }
@@ -334,12 +399,13 @@ impl FdwInstance {
         }
     }
 
-    fn finish<T>(&mut self, r: wasmtime::Result<std::result::Result<T, String>>) -> Result<T> {
+    /// The result of a call of guest `routine` (named in the error, for Postgres' error location).
+    fn finish<T>(&mut self, routine: &'static str, r: wasmtime::Result<std::result::Result<T, String>>) -> Result<T> {
         match r {
             Ok(Ok(v)) => Ok(v),
-            Ok(Err(msg)) => Err(self.fail(FdwError::guest(msg))),
+            Ok(Err(msg)) => Err(self.fail(FdwError::guest(msg).with_routine(routine))),
             Err(e) => {
-                let e = self.classify(e);
+                let e = self.classify(e).with_routine(routine);
                 Err(self.fail(e))
             }
         }
@@ -351,7 +417,7 @@ impl FdwInstance {
         let t = Instant::now();
         let r = with_routines!(self, |r, store, _c| r.call_host_version_requirement(store));
         self.add_time(t, |tm| &mut tm.instantiate);
-        self.finish(r.map(Ok))
+        self.finish("host_version_requirement", r.map(Ok))
     }
 
     /// Call `host-version-requirement` and check it against [`HOST_VERSION`]; returns the requirement.
@@ -375,7 +441,7 @@ impl FdwInstance {
         let t = Instant::now();
         let r = with_routines!(self, |r, store, _c| r.call_init(store, ctx()));
         self.add_time(t, |tm| &mut tm.init);
-        self.finish(r)
+        self.finish("init", r)
     }
 
     fn with_oids(&self, mut table_options: Options) -> Options {
@@ -401,7 +467,7 @@ impl FdwInstance {
         let t = Instant::now();
         let r = with_routines!(self, |r, store, _c| r.call_begin_scan(store, ctx()));
         self.add_time(t, |tm| &mut tm.begin_scan);
-        self.finish(r)
+        self.finish("begin_scan", r)
     }
 
     /// Clear the row, call `iter-scan`; `Some(cells)` (one per target column, strictly
@@ -411,7 +477,7 @@ impl FdwInstance {
         self.iter_span.enter();
         self.store.data_mut().row.clear();
         let r = with_routines!(self, |r, store, _c| r.call_iter_scan(store, ctx(), row_handle()));
-        let res = self.finish(r).and_then(|produced| {
+        let res = self.finish("iter_scan", r).and_then(|produced| {
             let row = std::mem::take(&mut self.store.data_mut().row);
             match produced {
                 None => Ok(None),
@@ -436,7 +502,7 @@ impl FdwInstance {
         let t = Instant::now();
         let r = with_routines!(self, |r, store, _c| r.call_re_scan(store, ctx()));
         self.add_time(t, |tm| &mut tm.iter_scan);
-        self.finish(r)
+        self.finish("re_scan", r)
     }
 
     /// Call `end-scan` (also valid without `begin-scan`, as for a plain EXPLAIN), then clear
@@ -458,9 +524,9 @@ impl FdwInstance {
         self.add_time(t, |tm| &mut tm.end_scan);
         let res = match r {
             Ok(Ok(())) => Ok(()),
-            Ok(Err(msg)) => Err(FdwError::guest(msg)),
+            Ok(Err(msg)) => Err(FdwError::guest(msg).with_routine("end_scan")),
             Err(e) => {
-                let e = self.classify(e);
+                let e = self.classify(e).with_routine("end_scan");
                 Err(self.fail(e))
             }
         };
@@ -492,7 +558,7 @@ impl FdwInstance {
             st.clear_scan();
         }
         let r = with_routines!(self, |r, store, _c| r.call_begin_modify(store, ctx()));
-        self.finish(r)
+        self.finish("begin_modify", r)
     }
 
     fn set_row(&mut self, row: &ModifyRow) -> Result<()> {
@@ -508,7 +574,7 @@ impl FdwInstance {
         self.guard()?;
         self.set_row(row)?;
         let r = with_routines!(self, |r, store, _c| r.call_insert(store, ctx(), row_handle()));
-        let res = self.finish(r);
+        let res = self.finish("insert", r);
         self.store.data_mut().row.clear();
         res
     }
@@ -521,7 +587,7 @@ impl FdwInstance {
             Ok(id) => r.call_update(store, ctx(), &id, row_handle()),
             Err(t) => Err(wasmtime::Error::new(t)),
         });
-        let res = self.finish(r);
+        let res = self.finish("update", r);
         self.store.data_mut().row.clear();
         res
     }
@@ -534,14 +600,14 @@ impl FdwInstance {
             Ok(id) => r.call_delete(store, ctx(), &id),
             Err(t) => Err(wasmtime::Error::new(t)),
         });
-        self.finish(r)
+        self.finish("delete", r)
     }
 
     /// Call `end-modify`, then clear the table options.
     pub fn end_modify(&mut self) -> Result<()> {
         self.guard()?;
         let r = with_routines!(self, |r, store, _c| r.call_end_modify(store, ctx()));
-        let res = self.finish(r);
+        let res = self.finish("end_modify", r);
         self.store.data_mut().table_options.clear();
         res
     }
@@ -551,7 +617,9 @@ impl FdwInstance {
     pub fn import_foreign_schema(&mut self, stmt: &ImportForeignSchemaStmt, import_options: Options) -> Result<Vec<String>> {
         self.guard()?;
         let b = match &self.guest {
-            Guest::V1(_) => return Err(self.fail(FdwError::guest("import foreign schema not implemented"))),
+            Guest::V1(_) => {
+                return Err(self.fail(FdwError::guest("import foreign schema not implemented").with_routine("import_foreign_schema")))
+            }
             Guest::V2(b) => b,
         };
         {
@@ -560,12 +628,13 @@ impl FdwInstance {
             st.clear_scan();
             st.import_options = import_options;
         }
+        let _ticking = self.ticker.enter();
         let r = b.supabase_wrappers_routines().call_import_foreign_schema(
             &mut self.store,
             ctx(),
             &conv_v2::stmt_out(stmt),
         );
-        let res = self.finish(r);
+        let res = self.finish("import_foreign_schema", r);
         self.store.data_mut().import_options.clear();
         res
     }

@@ -32,6 +32,64 @@ pub enum ErrorKind {
     /// or `row.push` beyond the last column). Display: `<msg>`, which starts with
     /// `target column number not match` (SQLSTATE HV008 on Postgres).
     CellCount,
+    /// The statement was interrupted while the guest ran or waited (a Postgres query cancel,
+    /// statement timeout or backend termination; the runner's `--statement-timeout-ms`).
+    /// Display: `<msg>`. A Postgres host raises Postgres' own error instead when it can.
+    Interrupted,
+    /// A resource limit of the host was reached (the guest's linear memory, table size).
+    /// Display: `<msg>`, which names the limit and the server option that sets it.
+    Limit,
+}
+
+/// Longest message or detail the host produces, in bytes: a guest returning a 10 MB error
+/// string must not become a 10 MB ERROR and log line. Longer text is cut with a note.
+pub const MAX_MESSAGE_BYTES: usize = 8192;
+
+/// Wasm backtrace frames kept in an error's detail (a deep-recursion trap has thousands).
+pub const MAX_BACKTRACE_FRAMES: usize = 10;
+
+/// `text` cut to at most `max` bytes (on a char boundary), with a note saying how long it was.
+pub fn cap_text(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    if text.len() <= max {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    std::borrow::Cow::Owned(format!("{}… [truncated: {} bytes in all]", &text[..end], text.len()))
+}
+
+/// A wasm backtrace (`… wasm backtrace:\n    0: …\n    1: …`) with at most `max_frames`
+/// frames; the rest is summarised as `… N more frames`.
+pub fn trim_backtrace(text: &str, max_frames: usize) -> String {
+    let is_frame = |l: &str| {
+        let t = l.trim_start();
+        let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+        digits > 0 && t[digits..].starts_with(':')
+    };
+    let mut out = String::new();
+    let (mut frames, mut dropped) = (0usize, 0usize);
+    for line in text.lines() {
+        if is_frame(line) {
+            frames += 1;
+            if frames > max_frames {
+                dropped += 1;
+                continue;
+            }
+        } else if frames > max_frames {
+            // a continuation line of a dropped frame (source location)
+            continue;
+        }
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(line);
+    }
+    if dropped > 0 {
+        out.push_str(&format!("\n    … {dropped} more frames"));
+    }
+    out
 }
 
 /// The host's error: a kind, a message and an optional detail (e.g. a wasm backtrace or the
@@ -41,16 +99,38 @@ pub struct FdwError {
     kind: ErrorKind,
     message: String,
     detail: Option<String>,
+    routine: Option<&'static str>,
+}
+
+/// Owned `text` capped at [`MAX_MESSAGE_BYTES`] (no copy when it is short enough).
+fn capped(text: String) -> String {
+    match cap_text(&text, MAX_MESSAGE_BYTES) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(c) => c,
+    }
 }
 
 impl FdwError {
+    /// A new error; the message is capped at [`MAX_MESSAGE_BYTES`].
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        FdwError { kind, message: message.into(), detail: None }
+        FdwError { kind, message: capped(message.into()), detail: None, routine: None }
     }
 
+    /// Attach a detail (capped at [`MAX_MESSAGE_BYTES`]).
     pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
-        self.detail = Some(detail.into());
+        self.detail = Some(capped(detail.into()));
         self
+    }
+
+    /// Name the guest routine (`init`, `iter_scan`, …) that was running when the error arose.
+    pub fn with_routine(mut self, routine: &'static str) -> Self {
+        self.routine = Some(routine);
+        self
+    }
+
+    /// The guest routine that was running, if the error arose in one (see [`FdwError::with_routine`]).
+    pub fn routine(&self) -> Option<&'static str> {
+        self.routine
     }
 
     pub fn guest(msg: impl Into<String>) -> Self {
@@ -88,7 +168,8 @@ impl FdwError {
             }
         }
         let mut e = Self::new(ErrorKind::Wasmtime, parts.join(": "));
-        e.detail = backtrace;
+        // a stack-overflow trap has a backtrace of thousands of frames: keep the top ones
+        e.detail = backtrace.map(|bt| capped(trim_backtrace(&bt, MAX_BACKTRACE_FRAMES)));
         e
     }
 
@@ -124,7 +205,9 @@ impl fmt::Display for FdwError {
             | ErrorKind::InvalidComponent
             | ErrorKind::Unusable
             | ErrorKind::Usage
-            | ErrorKind::CellCount => f.write_str(&self.message),
+            | ErrorKind::CellCount
+            | ErrorKind::Interrupted
+            | ErrorKind::Limit => f.write_str(&self.message),
         }
     }
 }
@@ -153,6 +236,14 @@ impl HostTrap {
 
     pub(crate) fn cell_count(msg: impl Into<String>) -> Self {
         HostTrap { kind: ErrorKind::CellCount, message: msg.into() }
+    }
+
+    pub(crate) fn interrupted(msg: impl Into<String>) -> Self {
+        HostTrap { kind: ErrorKind::Interrupted, message: msg.into() }
+    }
+
+    pub(crate) fn limit(msg: impl Into<String>) -> Self {
+        HostTrap { kind: ErrorKind::Limit, message: msg.into() }
     }
 }
 
@@ -185,6 +276,33 @@ mod tests {
             FdwError::package("component verification failed").to_string(),
             "guest fdw error: component verification failed"
         );
+    }
+
+    #[test]
+    fn long_messages_are_capped() {
+        let e = FdwError::guest("x".repeat(10 * 1024 * 1024));
+        assert!(e.message().len() < MAX_MESSAGE_BYTES + 100, "{}", e.message().len());
+        assert!(e.message().ends_with("… [truncated: 10485760 bytes in all]"), "{}", &e.message()[8000..]);
+        // never split a multi-byte character
+        let e = FdwError::guest("é".repeat(MAX_MESSAGE_BYTES));
+        assert!(e.message().starts_with("éé"));
+        let e = FdwError::host("short").with_detail("d".repeat(MAX_MESSAGE_BYTES + 1));
+        assert!(e.detail().is_some_and(|d| d.contains("truncated")));
+        assert_eq!(FdwError::guest("short").message(), "short");
+    }
+
+    #[test]
+    fn backtraces_are_trimmed() {
+        let mut bt = String::from("error while executing at wasm backtrace:");
+        for i in 0..5000 {
+            bt.push_str(&format!("\n  {i:>4}: 0x{i:x} - <unknown>!f{i}\n                    at src/x.c:{i}"));
+        }
+        let t = trim_backtrace(&bt, 3);
+        assert_eq!(t.lines().filter(|l| l.contains("<unknown>")).count(), 3);
+        assert!(t.starts_with("error while executing at wasm backtrace:\n     0: 0x0"), "{t}");
+        assert!(t.ends_with("… 4997 more frames"), "{t}");
+        assert!(!t.contains("x.c:3"), "{t}");
+        assert_eq!(trim_backtrace("no frames here", 3), "no frames here");
     }
 
     #[test]

@@ -38,6 +38,8 @@ pub mod eval;
 pub mod format;
 pub mod hostfns;
 pub mod http;
+pub mod interrupt;
+pub mod limits;
 mod package;
 pub mod services;
 mod state;
@@ -47,10 +49,13 @@ mod types;
 pub use engine::{
     check_host_version, engine_name, validate_cells, wasmtime_version, FdwEngine, FdwInstance, HostConfig, HOST_VERSION,
 };
-pub use error::{ErrorKind, FdwError, Result};
+pub use error::{cap_text, ErrorKind, FdwError, Result, MAX_BACKTRACE_FRAMES, MAX_MESSAGE_BYTES};
 pub use http::{HttpConfig, HttpMethod, HttpRequest, HttpResponse};
+pub use interrupt::{Interrupts, NoInterrupts, StatementDeadline};
+pub use limits::{check_server_option, GuestLimits};
 pub use package::{
-    cache_file_name, default_cache_dir, fetch_package, fetch_package_with, read_local, sha256_hex, PackageSpec,
+    cache_file_name, default_cache_dir, fetch_package, fetch_package_interruptibly, fetch_package_with, read_local,
+    sha256_hex, PackageSpec,
 };
 pub use services::{
     MemoryReporter, MemorySecretStore, MemorySettings, MemoryStats, Metric, ReportLevel, Reporter, SecretStore,

@@ -3,6 +3,9 @@
 
 use crate::engine::FdwEngine;
 use crate::error::{FdwError, Result};
+use crate::http::{redact_url_text, HttpClient, HttpConfig};
+use crate::interrupt::{Interrupts, NoInterrupts};
+use std::sync::Arc;
 use crate::types::Options;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -71,20 +74,27 @@ pub fn read_local(url: &str) -> Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| FdwError::invalid_component(format!("cannot read {path}: {e}")))
 }
 
-fn download(url: &str) -> Result<Vec<u8>> {
-    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).max_redirects(10).build().into();
-    let mut resp = agent.get(url).call().map_err(|e| {
-        FdwError::package("failed to download component").with_detail(format!("{e}"))
-    })?;
-    if !resp.status().is_success() {
-        return Err(FdwError::package("component download failed - server error")
-            .with_detail(format!("status {}", resp.status())));
+/// Largest component download: real components are a few MB; this only stops a runaway server.
+const MAX_PACKAGE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Download a component with the host's HTTP client (timeouts, size limit, redirects without
+/// credentials, interruptible), without retries (Supabase's download has none). Messages never
+/// show URL userinfo.
+fn download(url: &str, interrupts: Arc<dyn Interrupts>) -> Result<Vec<u8>> {
+    let config = HttpConfig {
+        max_retries: 0,
+        // a large component over a slow link may take longer than an API page
+        total_timeout: std::time::Duration::from_secs(300),
+        max_response_bytes: MAX_PACKAGE_BYTES,
+        max_decoded_bytes: MAX_PACKAGE_BYTES,
+        ..HttpConfig::default()
+    };
+    match HttpClient::with_interrupts(config, interrupts).get_bytes(url) {
+        Ok((status, body)) if (200..300).contains(&status) => Ok(body),
+        Ok((status, _)) => Err(FdwError::package("component download failed - server error").with_detail(format!("status {status}"))),
+        Err(Ok(msg)) => Err(FdwError::package("failed to download component").with_detail(msg)),
+        Err(Err(trap)) => Err(FdwError::from(trap)),
     }
-    resp.body_mut()
-        .with_config()
-        .limit(u64::MAX)
-        .read_to_vec()
-        .map_err(|e| FdwError::package("failed to read component data").with_detail(format!("{e}")))
 }
 
 /// Fetch a package's `.wasm` bytes without compiling them: a local file (`file://` or a bare
@@ -102,6 +112,17 @@ pub fn fetch_package(spec: &PackageSpec, cache_dir: Option<&Path>) -> Result<Vec
 pub fn fetch_package_with<T>(
     spec: &PackageSpec,
     cache_dir: Option<&Path>,
+    accept: impl FnMut(Vec<u8>) -> Result<T>,
+) -> Result<T> {
+    fetch_package_interruptibly(spec, cache_dir, Arc::new(NoInterrupts), accept)
+}
+
+/// [`fetch_package_with`] whose download stops early (an error of kind
+/// [`crate::ErrorKind::Interrupted`]) when `interrupts` reports an interrupt.
+pub fn fetch_package_interruptibly<T>(
+    spec: &PackageSpec,
+    cache_dir: Option<&Path>,
+    interrupts: Arc<dyn Interrupts>,
     mut accept: impl FnMut(Vec<u8>) -> Result<T>,
 ) -> Result<T> {
     if spec.is_local() {
@@ -110,8 +131,8 @@ pub fn fetch_package_with<T>(
     if spec.url.starts_with("warg://") || spec.url.starts_with("wargs://") {
         return Err(FdwError::package("warg registries are not supported by this host"));
     }
-    let url =
-        url::Url::parse(&spec.url).map_err(|e| FdwError::package(format!("invalid URL '{}': {e}", spec.url)))?;
+    let url = url::Url::parse(&spec.url)
+        .map_err(|e| FdwError::package(format!("invalid URL '{}': {e}", redact_url_text(&spec.url))))?;
     let dir = cache_dir.ok_or_else(|| FdwError::package("no cache directory found"))?;
     let path = dir.join(cache_file_name(url.as_str(), &spec.name, &spec.version));
     if path.exists() {
@@ -126,7 +147,7 @@ pub fn fetch_package_with<T>(
         .checksum
         .as_deref()
         .ok_or_else(|| FdwError::package("package checksum must be specified for remote downloads"))?;
-    let bytes = download(url.as_str())?;
+    let bytes = download(url.as_str(), interrupts)?;
     if sha256_hex(&bytes) != checksum {
         return Err(FdwError::package("component verification failed"));
     }

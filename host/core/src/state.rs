@@ -4,6 +4,8 @@
 use crate::error::HostTrap;
 use crate::format;
 use crate::http::{HttpClient, HttpRequest, HttpResponse, Traffic};
+use crate::interrupt::Interrupts;
+use crate::limits::Limiter;
 use crate::services::{Metric, ReportLevel, Reporter, SecretStore, SettingStore, StatsStore};
 use crate::timing::Timings;
 use crate::types::{Cell, Column, Limit, Options, OptionsKind, Qual, Sort, TypeOid};
@@ -43,6 +45,7 @@ pub(crate) struct Services {
     pub(crate) settings: Arc<dyn SettingStore>,
     pub(crate) stats: Arc<dyn StatsStore>,
     pub(crate) http: HttpClient,
+    pub(crate) interrupts: Arc<dyn Interrupts>,
 }
 
 /// What the `Store` holds for one FDW instance.
@@ -60,12 +63,14 @@ pub(crate) struct HostState {
     pub(crate) trap: Option<HostTrap>,
     /// Phase timings; the http part is recorded here, the rest by `FdwInstance`.
     pub(crate) timings: Timings,
+    /// The store's resource limiter (guest memory and tables).
+    pub(crate) limiter: Limiter,
 }
 
 pub(crate) type HostResult<T> = Result<T, HostTrap>;
 
 impl HostState {
-    pub(crate) fn new(server_options: Options, services: Services) -> Self {
+    pub(crate) fn new(server_options: Options, services: Services, limiter: Limiter) -> Self {
         HostState {
             server_options,
             table_options: Options::new(),
@@ -78,6 +83,7 @@ impl HostState {
             services,
             trap: None,
             timings: Timings::default(),
+            limiter,
         }
     }
 
@@ -255,8 +261,14 @@ impl HostState {
 
     // ---- utils ----
 
+    /// `utils.report-*`; the message is capped (a guest must not flood the log).
     pub(crate) fn report(&self, level: ReportLevel, msg: &str) {
-        self.services.reporter.report(level, msg);
+        self.services.reporter.report(level, &crate::error::cap_text(msg, crate::error::MAX_MESSAGE_BYTES));
+    }
+
+    /// `time.sleep`: interruptible (Supabase's sleep is not).
+    pub(crate) fn sleep(&self, millis: u64) -> HostResult<()> {
+        crate::interrupt::sleep_interruptibly(std::time::Duration::from_millis(millis), &*self.services.interrupts)
     }
 
     pub(crate) fn cell_to_string(&self, cell: Option<&Cell>) -> HostResult<String> {

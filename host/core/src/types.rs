@@ -155,7 +155,9 @@ impl PgType {
         };
         match base.as_str() {
             "bool" | "boolean" => PgType::Bool,
-            "\"char\"" | "char" => PgType::Char,
+            // only the quoted name is the one-byte type; `char` and `char(n)` are `character(n)`
+            // (bpchar) in Postgres, which the host does not support
+            "\"char\"" if !collapsed.contains('(') => PgType::Char,
             "int2" | "smallint" => PgType::Int2,
             "float4" | "real" => PgType::Float4,
             "int4" | "integer" | "int" => PgType::Int4,
@@ -223,7 +225,7 @@ impl PgType {
                 let base = name.split('(').next().unwrap_or("").trim();
                 matches!(
                     base,
-                    "varchar" | "character varying" | "bpchar" | "character" | "json" | "xml" | "citext" | "name"
+                    "varchar" | "character varying" | "bpchar" | "character" | "char" | "json" | "xml" | "citext" | "name"
                 )
             }
             _ => false,
@@ -438,7 +440,16 @@ mod tests {
     fn pg_type_parse_aliases() {
         assert_eq!(PgType::parse("BOOLEAN"), PgType::Bool);
         assert_eq!(PgType::parse("\"char\""), PgType::Char);
-        assert_eq!(PgType::parse("char"), PgType::Char);
+        // unquoted `char` is `character(1)` (bpchar) in Postgres, `char(3)` is `character(3)`
+        assert_eq!(PgType::parse("char"), PgType::Unsupported("char".into()));
+        assert_eq!(PgType::parse("char(3)"), PgType::Unsupported("char(3)".into()));
+        assert_eq!(PgType::parse("CHAR (3)"), PgType::Unsupported("char (3)".into()));
+        assert_eq!(PgType::parse("character(3)"), PgType::Unsupported("character(3)".into()));
+        assert_eq!(PgType::parse("\"char\"(3)"), PgType::Unsupported("\"char\"(3)".into()));
+        for t in ["char", "char(3)", "character(3)", "bpchar"] {
+            assert!(PgType::parse(t).is_text_like(), "{t}");
+            assert_eq!(PgType::parse(t).type_oid(), None, "{t}");
+        }
         assert_eq!(PgType::parse("integer"), PgType::Int4);
         assert_eq!(PgType::parse("double   precision"), PgType::Float8);
         assert_eq!(PgType::parse("numeric(10,2)"), PgType::Numeric);

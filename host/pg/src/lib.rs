@@ -38,8 +38,23 @@ mod loader;
 mod pgservices;
 mod wasm_fdw;
 
+/// Registers this extension's settings when Postgres loads the library (a `SET` made before
+/// that is kept: Postgres turns its placeholder into the real setting).
+#[pg_guard]
+pub extern "C-unwind" fn _PG_init() {
+    pgrx::GucRegistry::define_bool_guc(
+        c"tsfdw.compile_cache",
+        c"Cache compiled Wasm components (per backend in memory and on disk).",
+        c"Off: compile the component for every foreign scan, as Supabase does, so timings through SQL include what Supabase pays per query.",
+        &loader::COMPILE_CACHE,
+        pgrx::GucContext::Userset,
+        pgrx::GucFlags::empty(),
+    );
+}
+
 /// `select tsfdw_cache_info()` — what the per-backend compile cache holds (for tests and
-/// troubleshooting): `{"engine": "...", "in_memory": n, "compiled_dir": "...", "hits": n, "misses": n}`.
+/// troubleshooting): `{"engine": "...", "in_memory": n, "compiled_dir": "...", "hits": n, "disk_hits": n,
+/// "misses": n, "enabled": bool}` (`enabled`: the `tsfdw.compile_cache` setting).
 #[pg_extern]
 fn tsfdw_cache_info() -> pgrx::JsonB {
     pgrx::JsonB(loader::cache_info())

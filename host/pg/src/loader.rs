@@ -8,11 +8,10 @@
 //! on Supabase), which also deletes and re-downloads a cached download that does not compile.
 
 use std::cell::RefCell;
-use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 use std::rc::Rc;
+use std::sync::Arc;
 use tsfdw_host::wasmtime::component::Component;
 use tsfdw_host::{CompileSource, FdwEngine, PackageSpec, Result};
 
@@ -34,9 +33,9 @@ fn with_cache<T>(f: impl FnOnce(&mut Cache) -> Result<T>) -> Result<T> {
         let mut slot = c.borrow_mut();
         if slot.is_none() {
             let engine = FdwEngine::new()?;
-            let mut h = DefaultHasher::new();
-            engine.wasmtime_engine().precompile_compatibility_hash().hash(&mut h);
-            let engine_key = format!("{:016x}", h.finish());
+            // covers the wasmtime version and every setting that changes compiled code
+            // (epoch interruption included), so a stale .cwasm is never picked up
+            let engine_key = engine.cache_key();
             *slot = Some(Cache {
                 engine: Rc::new(engine),
                 engine_key,
@@ -71,8 +70,16 @@ fn download_dir() -> Option<PathBuf> {
     cache_root().map(|r| r.join("packages").join(role.to_string()))
 }
 
-/// Compile through the in-memory and on-disk caches.
+/// `tsfdw.compile_cache` (default on). Off: every FDW instance compiles its component, as on
+/// Supabase (benchmarks through SQL), and the caches are neither read nor written.
+pub static COMPILE_CACHE: pgrx::GucSetting<bool> = pgrx::GucSetting::<bool>::new(true);
+
+/// Compile through the in-memory and on-disk caches (unless `tsfdw.compile_cache` is off).
 fn compile_cached(c: &mut Cache, bytes: &[u8]) -> Result<(Component, CompileSource)> {
+    if !COMPILE_CACHE.get() {
+        c.misses += 1;
+        return Ok((c.engine.compile(bytes)?, CompileSource::Compiled));
+    }
     let sha = tsfdw_host::sha256_hex(bytes);
     if let Some(comp) = c.components.get(&sha) {
         c.hits += 1;
@@ -118,7 +125,8 @@ pub fn load(spec: &PackageSpec) -> Result<(Component, CompileSource)> {
     with_cache(|c| {
         // only http(s) packages use the download cache (its absence is an error there)
         let dir = if spec.is_local() { None } else { download_dir() };
-        tsfdw_host::fetch_package_with(spec, dir.as_deref(), |bytes| compile_cached(c, &bytes))
+        let interrupts = Arc::new(crate::pgservices::PgInterrupts);
+        tsfdw_host::fetch_package_interruptibly(spec, dir.as_deref(), interrupts, |bytes| compile_cached(c, &bytes))
     })
 }
 
@@ -131,6 +139,7 @@ pub fn cache_info() -> serde_json::Value {
             "disk_hits": c.disk_hits,
             "misses": c.misses,
             "compiled_dir": compiled_dir().map(|p| p.display().to_string()),
+            "enabled": COMPILE_CACHE.get(),
         }))
     });
     r.unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }))

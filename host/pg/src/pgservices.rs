@@ -8,7 +8,7 @@
 
 use pgrx::prelude::*;
 use supabase_wrappers::prelude::{report_info, report_notice, report_warning};
-use tsfdw_host::{Metric, ReportLevel, Reporter, SecretStore, SettingStore, StatsStore};
+use tsfdw_host::{Interrupts, Metric, ReportLevel, Reporter, SecretStore, SettingStore, StatsStore};
 
 /// `report-info` → INFO, `report-notice` → NOTICE, `report-warning` → WARNING (DETAIL `Wrappers`).
 pub struct PgReporter;
@@ -151,5 +151,39 @@ impl StatsStore for PgStats {
         if let Err(e) = Spi::run_with_args(&sql, &[fdw_name.into(), value.into()]) {
             report_warning(&format!("Failed to set metadata: {e}"));
         }
+    }
+}
+
+/// Postgres' own interrupt flags, as `CHECK_FOR_INTERRUPTS()` would act on them: a query cancel
+/// (pg_cancel_backend, Ctrl-C, statement_timeout, lock_timeout) or a termination
+/// (pg_terminate_backend, shutdown) that may be processed now.
+///
+/// Only reads flags that Postgres' signal handlers set; never calls into Postgres, so it is
+/// safe wherever the host calls it (always the backend's thread: epoch callbacks and waits).
+/// When it reports an interrupt, the host unwinds the guest and `WasmFdwError` conversion calls
+/// `CHECK_FOR_INTERRUPTS()`, so Postgres raises its usual error.
+pub struct PgInterrupts;
+
+impl Interrupts for PgInterrupts {
+    fn check(&self) -> Option<String> {
+        use std::ptr::{addr_of, read_volatile};
+        // SAFETY: plain reads of sig_atomic_t / uint32 globals of the backend (volatile, as
+        // the signal handlers write them); no Postgres function is called.
+        unsafe {
+            if read_volatile(addr_of!(pg_sys::InterruptHoldoffCount)) != 0
+                || read_volatile(addr_of!(pg_sys::CritSectionCount)) != 0
+            {
+                return None;
+            }
+            if read_volatile(addr_of!(pg_sys::ProcDiePending)) != 0 {
+                return Some("terminating connection: backend termination requested".into());
+            }
+            if read_volatile(addr_of!(pg_sys::QueryCancelPending)) != 0
+                && read_volatile(addr_of!(pg_sys::QueryCancelHoldoffCount)) == 0
+            {
+                return Some("canceling statement: query cancel requested (cancel, statement_timeout or lock_timeout)".into());
+            }
+        }
+        None
     }
 }

@@ -14,25 +14,44 @@ use tsfdw_host as th;
 
 use crate::convert;
 use crate::loader;
-use crate::pgservices::{PgReporter, PgSettings, PgStats, PgVault};
+use crate::pgservices::{PgInterrupts, PgReporter, PgSettings, PgStats, PgVault};
 
 #[derive(thiserror::Error, Debug)]
 pub enum WasmFdwError {
     #[error("{0}")]
     Host(th::FdwError),
 
+    /// A missing or unreadable FDW option, and the FDW callback that needed it.
     #[error("{0}")]
-    Options(#[from] OptionsError),
+    Options(OptionsError, &'static str),
 
-    /// A value that cannot cross the Postgres ↔ guest boundary (a host panic on Supabase).
+    /// A value that cannot cross the Postgres ↔ guest boundary (a host panic on Supabase), and
+    /// the FDW callback where it happened.
     #[error("{0}")]
-    Convert(String),
+    Convert(String, &'static str),
+
+    /// An invalid value of one of this host's own `tsfdw_*` server options.
+    #[error("{0}")]
+    InvalidOption(String),
 }
 
 impl From<th::FdwError> for WasmFdwError {
+    /// When the host stopped because Postgres wants to cancel or terminate the statement, let
+    /// Postgres act now (`CHECK_FOR_INTERRUPTS()`: it raises its usual `canceling statement due
+    /// to user request` / `… statement timeout` / terminate error and never returns here). If
+    /// it does not (interrupts held off meanwhile), the host's error is reported instead.
     fn from(e: th::FdwError) -> Self {
+        if e.kind() == th::ErrorKind::Interrupted {
+            pgrx::check_for_interrupts!();
+        }
         WasmFdwError::Host(e)
     }
+}
+
+/// The error's location in Postgres terms (`LOCATION: <function>, wasm_fdw.rs:<line>`): the
+/// guest routine that was running, or `load` for loading and instantiating the component.
+fn funcname(routine: Option<&'static str>) -> &'static str {
+    routine.unwrap_or("load")
 }
 
 impl From<WasmFdwError> for ErrorReport {
@@ -44,19 +63,43 @@ impl From<WasmFdwError> for ErrorReport {
                     th::ErrorKind::CellCount => PgSqlErrorCode::ERRCODE_FDW_INVALID_COLUMN_NUMBER,
                     // host panics on Supabase surface as internal errors (contract §4.6)
                     th::ErrorKind::Host => PgSqlErrorCode::ERRCODE_INTERNAL_ERROR,
+                    // only when Postgres itself did not raise its cancel error (see above)
+                    th::ErrorKind::Interrupted => PgSqlErrorCode::ERRCODE_QUERY_CANCELED,
+                    // our own limits (guest memory): not a fault of the guest's code
+                    th::ErrorKind::Limit => PgSqlErrorCode::ERRCODE_PROGRAM_LIMIT_EXCEEDED,
                     _ => PgSqlErrorCode::ERRCODE_FDW_ERROR,
                 };
-                let report = ErrorReport::new(code, message, "");
+                let report = ErrorReport::new(code, message, funcname(e.routine()));
                 match (e.kind(), e.detail()) {
                     (th::ErrorKind::Reported, _) => report.set_detail("Wrappers"),
                     (_, Some(detail)) if !detail.is_empty() => report.set_detail(detail.to_string()),
                     _ => report,
                 }
             }
-            WasmFdwError::Options(e) => e.into(),
-            WasmFdwError::Convert(_) => ErrorReport::new(PgSqlErrorCode::ERRCODE_INTERNAL_ERROR, message, ""),
+            // the framework's own conversion (same SQLSTATEs) leaves the function name empty
+            WasmFdwError::Options(e, routine) => {
+                let code = match e {
+                    OptionsError::OptionNameNotFound(_) => PgSqlErrorCode::ERRCODE_FDW_OPTION_NAME_NOT_FOUND,
+                    OptionsError::OptionNameIsInvalidUtf8(_) | OptionsError::OptionValueIsInvalidUtf8 { .. } => {
+                        PgSqlErrorCode::ERRCODE_FDW_INVALID_STRING_FORMAT
+                    }
+                    OptionsError::OptionParsingError { .. } => PgSqlErrorCode::ERRCODE_FDW_ERROR,
+                };
+                ErrorReport::new(code, message, routine)
+            }
+            WasmFdwError::Convert(_, routine) => ErrorReport::new(PgSqlErrorCode::ERRCODE_INTERNAL_ERROR, message, routine),
+            WasmFdwError::InvalidOption(_) => {
+                ErrorReport::new(PgSqlErrorCode::ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE, message, "validator")
+            }
         }
     }
+}
+
+/// `TSFDW_HTTP_RETRY_BASE_MS` in the server's environment: the base of the HTTP retry backoff
+/// (default 1000 ms, as Supabase), for tests that must not wait 13 s per retried request.
+fn retry_base() -> std::time::Duration {
+    let ms = std::env::var("TSFDW_HTTP_RETRY_BASE_MS").ok().and_then(|v| v.trim().parse::<u64>().ok()).unwrap_or(1000);
+    std::time::Duration::from_millis(ms)
 }
 
 type WasmFdwResult<T> = Result<T, WasmFdwError>;
@@ -102,9 +145,10 @@ impl Drop for WasmFdw {
 
 impl ForeignDataWrapper<WasmFdwError> for WasmFdw {
     fn new(server: ForeignServer) -> WasmFdwResult<Self> {
-        let url = require_option("fdw_package_url", &server.options)?;
-        let name = require_option("fdw_package_name", &server.options)?;
-        let version = require_option("fdw_package_version", &server.options)?;
+        let opt = |key: &str| require_option(key, &server.options).map_err(|e| WasmFdwError::Options(e, "load"));
+        let url = opt("fdw_package_url")?;
+        let name = opt("fdw_package_name")?;
+        let version = opt("fdw_package_version")?;
         let spec = th::PackageSpec {
             url: url.to_string(),
             name: name.to_string(),
@@ -120,6 +164,8 @@ impl ForeignDataWrapper<WasmFdwError> for WasmFdw {
             secrets: Arc::new(PgVault),
             settings: Arc::new(PgSettings),
             stats: Arc::new(PgStats),
+            interrupts: Arc::new(PgInterrupts),
+            http: th::HttpConfig { retry_base: retry_base(), ..th::HttpConfig::default() },
             fserver_oid: server.server_oid.to_u32(),
             // the framework always passes the real `wrappers.ftable_oid` in the table options
             ftable_oid: 0,
@@ -163,7 +209,7 @@ impl ForeignDataWrapper<WasmFdwError> for WasmFdw {
                     let cell = match cell {
                         Some(c) => Some(
                             convert::cell_out(c)
-                                .map_err(|e| WasmFdwError::Convert(format!("{e} (column `{}`)", col.name)))?,
+                                .map_err(|e| WasmFdwError::Convert(format!("{e} (column `{}`)", col.name), "iter_scan"))?,
                         ),
                         None => None,
                     };
@@ -193,18 +239,18 @@ impl ForeignDataWrapper<WasmFdwError> for WasmFdw {
     }
 
     fn insert(&mut self, src: &Row) -> WasmFdwResult<()> {
-        let row = convert::row_in(src).map_err(WasmFdwError::Convert)?;
+        let row = convert::row_in(src).map_err(|e| WasmFdwError::Convert(e, "insert"))?;
         Ok(self.inst.insert(&row)?)
     }
 
     fn update(&mut self, rowid: &Cell, new_row: &Row) -> WasmFdwResult<()> {
-        let id = convert::cell_in(rowid).map_err(|e| WasmFdwError::Convert(format!("{e} (rowid)")))?;
-        let row = convert::row_in(new_row).map_err(WasmFdwError::Convert)?;
+        let id = convert::cell_in(rowid).map_err(|e| WasmFdwError::Convert(format!("{e} (rowid)"), "update"))?;
+        let row = convert::row_in(new_row).map_err(|e| WasmFdwError::Convert(e, "update"))?;
         Ok(self.inst.update(&id, &row)?)
     }
 
     fn delete(&mut self, rowid: &Cell) -> WasmFdwResult<()> {
-        let id = convert::cell_in(rowid).map_err(|e| WasmFdwError::Convert(format!("{e} (rowid)")))?;
+        let id = convert::cell_in(rowid).map_err(|e| WasmFdwError::Convert(format!("{e} (rowid)"), "delete"))?;
         Ok(self.inst.delete(&id)?)
     }
 
@@ -219,19 +265,24 @@ impl ForeignDataWrapper<WasmFdwError> for WasmFdw {
             .import_foreign_schema(&th_stmt, convert::options_in(&stmt.options))?)
     }
 
-    /// Presence checks only, exactly as Supabase (contract §5.1).
+    /// Presence checks exactly as Supabase (contract §5.1), plus the values of this host's own
+    /// `tsfdw_*` server options (Supabase ignores those).
     fn validator(options: Vec<Option<String>>, catalog: Option<pg_sys::Oid>) -> WasmFdwResult<()> {
         if let Some(oid) = catalog {
             if oid == FOREIGN_SERVER_RELATION_ID {
-                check_options_contain(&options, "fdw_package_url")?;
-                check_options_contain(&options, "fdw_package_name")?;
-                check_options_contain(&options, "fdw_package_version")?;
+                for (k, v) in options.iter().flatten().filter_map(|o| o.split_once('=')) {
+                    th::check_server_option(k, v).map_err(WasmFdwError::InvalidOption)?;
+                }
+                let contain = |key: &str| check_options_contain(&options, key).map_err(|e| WasmFdwError::Options(e, "validator"));
+                contain("fdw_package_url")?;
+                contain("fdw_package_name")?;
+                contain("fdw_package_version")?;
                 let is_local = options
                     .iter()
                     .flatten()
                     .any(|o| o.starts_with("fdw_package_url=file://"));
                 if !is_local {
-                    check_options_contain(&options, "fdw_package_checksum")?;
+                    contain("fdw_package_checksum")?;
                 }
             }
         }

@@ -62,6 +62,11 @@ struct HostArgs {
     /// Base of the HTTP retry backoff in milliseconds (Supabase: 1000).
     #[arg(long, env = "TSFDW_HTTP_RETRY_BASE_MS", default_value_t = 1000, value_name = "MS")]
     http_retry_base_ms: u64,
+    /// Stop the command after MS milliseconds, as Postgres' statement_timeout does: guest code,
+    /// HTTP waits and sleeps are interrupted with `canceling statement due to statement
+    /// timeout` (0 = no limit, the default).
+    #[arg(long, env = "TSFDW_STATEMENT_TIMEOUT_MS", default_value_t = 0, value_name = "MS")]
+    statement_timeout_ms: u64,
     /// Vault secret NAME=SECRET (a UUID name is stored as a secret id) (repeatable).
     #[arg(long = "vault", value_name = "NAME=SECRET")]
     vault: Vec<String>,

@@ -18,8 +18,8 @@ use crate::{Command, DeleteArgs, Format, HostArgs, ImportArgs, InsertArgs, Inspe
 use host::wasmtime::component::Component;
 use host::{
     Cell, Column, ErrorKind, FdwEngine, FdwError, FdwInstance, HostConfig, HttpConfig, ImportForeignSchemaStmt,
-    ImportSchemaType, Limit, MemorySecretStore, MemorySettings, MemoryStats, ModifyRow, Options, PackageSpec, PgType,
-    ScanSpec, StderrReporter,
+    ImportSchemaType, Interrupts, Limit, MemorySecretStore, MemorySettings, MemoryStats, ModifyRow, NoInterrupts, Options,
+    PackageSpec, PgType, ScanSpec, StatementDeadline, StderrReporter,
 };
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -120,8 +120,15 @@ fn setup(h: &HostArgs) -> Outcome<Setup> {
     }
     let spec = package_spec(&h.component, h.checksum.as_deref(), &mut server_options);
     let stats = Arc::new(MemoryStats::new());
+    // the runner's counterpart of statement_timeout (there is no other way to interrupt it
+    // than killing it); counted from here, before the component is loaded and compiled
+    let interrupts: Arc<dyn Interrupts> = match h.statement_timeout_ms {
+        0 => Arc::new(NoInterrupts),
+        ms => Arc::new(StatementDeadline::after(Duration::from_millis(ms))),
+    };
     let config = HostConfig {
         http: HttpConfig { retry_base: Duration::from_millis(h.http_retry_base_ms), ..HttpConfig::default() },
+        interrupts,
         reporter: Arc::new(StderrReporter),
         secrets: Arc::new(secrets),
         settings: Arc::new(settings),
