@@ -14,6 +14,7 @@ import { type FdwProject, resolveProject } from "./resolve.js";
 import { releaseUrl } from "./sql.js";
 import { typecheckGuest } from "./typecheck.js";
 import { lowerForMicro } from "./lower.js";
+import { sourceLocator } from "./sourcemap.js";
 import { buildMicro } from "./micro/stage.js";
 import { type Verification, describeFailure, verifyComponent } from "./verify.js";
 
@@ -191,11 +192,15 @@ export async function runBuild(argv: readonly string[]): Promise<number> {
 
 /** `--engine micro`: bundle → ES5 script → bytecode → the cached engine component. */
 async function buildWithMicro(args: BuildArgs, project: FdwProject, started: number, typecheckMs: number, log: (msg: string) => void): Promise<BuildResult> {
-  const bundle = await bundleGuest(project.entry, project);
+  // Source maps (esbuild's, composed by SWC) so that the lowering's and the bytecode compiler's
+  // errors name the TypeScript file:line:column.
+  const bundle = await bundleGuest(project.entry, project, { sourcemap: true });
   const loweredStart = Date.now();
-  const script = lowerForMicro(bundle.js).js;
+  const lowered = lowerForMicro(bundle.js, { sourcemap: true, ...(bundle.map !== undefined ? { inputSourceMap: bundle.map } : {}), ...(bundle.mapBase !== undefined ? { sourceBase: bundle.mapBase } : {}) });
+  const script = lowered.js;
   const lowerMs = Date.now() - loweredStart;
-  const micro = buildMicro(project, script, log);
+  const locate = lowered.map !== undefined && bundle.mapBase !== undefined ? sourceLocator(lowered.map, bundle.mapBase) : undefined;
+  const micro = buildMicro(project, script, log, locate);
   log(`micro engine: variant ${micro.variant.key}, ${micro.bytecodeBytes} bytes of bytecode, ${micro.codeBytes} bytes of engine code, ${micro.memoryMiB} MiB JS heap`);
   const verification = verifyComponent(micro.wasm);
   if (!verification.ok) throw new VerificationError(verification);
