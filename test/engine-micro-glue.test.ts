@@ -221,9 +221,12 @@ r.iterScan = function (ctx, row) {
       assert.deepEqual(info["options"], { get: "http://127.0.0.1:9", missing: null, requireOr: "dflt", require: { err: "required option `nope` is not specified" }, requireOk: "ctx" });
       assert.match(String((info["dropped"] as { err: string }).err), /resource handle used after drop/);
       assert.deepEqual(info["columns"], [["n", 1, { tag: "i64" }], ["t", 2, { tag: "string" }], ["q", 3, { tag: "i32" }], ["w", 4, { tag: "string" }], ["info", 5, { tag: "json" }]]);
-      const quals = info["quals"] as unknown[][];
-      assert.deepEqual(quals[0]?.slice(0, 4), ["q", "=", { tag: "cell", val: { tag: "i32", val: 5 } }, false]);
-      assert.deepEqual(quals[1]?.slice(0, 4), ["w", "=", { tag: "array", val: [{ tag: "string", val: "a" }, { tag: "string", val: "b" }] }, true]);
+      // Postgres' order (the runner's too): the `col = const` equality comes after the IN list
+      const quals = (info["quals"] as unknown[][]).map((q) => q.slice(0, 4));
+      assert.deepEqual(quals, [
+        ["w", "=", { tag: "array", val: [{ tag: "string", val: "a" }, { tag: "string", val: "b" }] }, true],
+        ["q", "=", { tag: "cell", val: { tag: "i32", val: 5 } }, false],
+      ]);
       assert.deepEqual(info["sorts"], []);
       assert.deepEqual((info["limit"] as unknown[]).slice(0, 2), ["9007199254740993", 2]);
       const t = info["time"] as unknown[];

@@ -164,7 +164,8 @@ describe("one mock, two transports", () => {
       const wasm = await buildFdw(FIXTURE);
       const run = componentRunner(wasm, { server: { api_url: server.url } });
       const table = run.table(fdw.project.sql.tables[0]!);
-      assert.deepEqual(await table.scan({ where: ["id = 2"] }), [{ id: 2, name: "two", at: "2024-01-15T10:30:00.250000Z", day: null, attrs: null, quals: 'id = {"tag":"cell","val":{"tag":"i64","val":2}}', lim: null }]);
+      // `id = 2` on a bigint column reaches the guest as an i32 cell, as Postgres passes it
+      assert.deepEqual(await table.scan({ where: ["id = 2"] }), [{ id: 2, name: "two", at: "2024-01-15T10:30:00.250000Z", day: null, attrs: null, quals: 'id = {"tag":"cell","val":{"tag":"i32","val":2}}', lim: null }]);
       await table.delete(2);
       assert.match(seen.at(-1) ?? "", /^DELETE \/items\/2 \{"rowid":\{"tag":"i64","val":2\}\}$/);
       await assert.rejects(componentRunner(wasm, { server: {} }).table(fdw.project.sql.tables[0]!).scan(), /runner scan failed \(exit \d+\): .*missing server option 'api_url'/);

@@ -135,7 +135,7 @@ describe("tsfdw extension host behaviour (probe guest)", { timeout: 90 * 60_000 
     await ensureLocalPostgresHost();
     root = mkdtempSync(join(tmpdir(), "tsfdw-pg-probe-"));
     const probe = await buildProbe(root, "probe", PROBE_WORLD, probeSource("^0.1.0"));
-    const future = await buildProbe(root, "future", PROBE_WORLD, probeSource("^0.2.0"));
+    const future = await buildProbe(root, "future-host", PROBE_WORLD, probeSource("^0.2.0"));
     const v1 = await buildProbe(root, "v1", V1_PROBE_WORLD, v1ProbeSource());
     pg = await startThrowawayPostgres();
     const server = createServer((_req, res) => res.end(BODY));
@@ -152,7 +152,7 @@ describe("tsfdw extension host behaviour (probe guest)", { timeout: 90 * 60_000 
         fdw_package_url 'file://${probeInPg}', fdw_package_name 'test:probe', fdw_package_version '0.0.1',
         api_key_id 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', api_key_name 'gh');
       create server future foreign data wrapper wasm_wrapper options (
-        fdw_package_url 'file://${futureInPg}', fdw_package_name 'test:future', fdw_package_version '0.0.1');
+        fdw_package_url 'file://${futureInPg}', fdw_package_name 'test:future-host', fdw_package_version '0.0.1');
       create server v1 foreign data wrapper wasm_wrapper options (
         fdw_package_url 'file://${v1InPg}', fdw_package_name 'x:y', fdw_package_version '0.1.0');
       create schema p;

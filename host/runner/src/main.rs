@@ -95,7 +95,10 @@ struct ScanArgs {
     host: HostArgs,
     #[command(flatten)]
     table: TableArgs,
-    /// WHERE condition "col op value" (repeatable; conditions are ANDed).
+    /// WHERE condition in SQL, e.g. "id = 7", "name like 'a%'", "id in (1, 2)", "flag", "a > 1 and
+    /// b is null" (repeatable; all are ANDed). Constants are typed as Postgres types them, so the
+    /// guest gets the same qual cells as in Postgres (`bigint_col = 7` is an i32); the rows are
+    /// re-checked locally. OR, functions and arithmetic are refused.
     #[arg(long = "where", value_name = "CONDITION")]
     conditions: Vec<String>,
     /// LIMIT (pushed down as a hint and applied locally).

@@ -1,15 +1,23 @@
 //! The runner proper, written once and compiled once per engine (see `../supabase.rs` and
 //! `../strict.rs`): `host` is `tsfdw_host` (wasmtime 36) or `tsfdw_host_strict` (current wasmtime).
 
+mod compile_cache;
+mod decimal;
 mod filter;
+mod lexer;
 mod literal;
 mod output;
+mod parser;
+mod recheck;
+mod sqltype;
+#[cfg(test)]
+mod table_tests;
 
 use super::host;
 use crate::{Command, DeleteArgs, Format, HostArgs, ImportArgs, InsertArgs, InspectArgs, ScanArgs, TableArgs, UpdateArgs};
 use host::wasmtime::component::Component;
 use host::{
-    Cell, Column, CompileSource, ErrorKind, FdwEngine, FdwError, FdwInstance, HostConfig, HttpConfig, ImportForeignSchemaStmt,
+    Cell, Column, ErrorKind, FdwEngine, FdwError, FdwInstance, HostConfig, HttpConfig, ImportForeignSchemaStmt,
     ImportSchemaType, Limit, MemorySecretStore, MemorySettings, MemoryStats, ModifyRow, Options, PackageSpec, PgType,
     ScanSpec, StderrReporter,
 };
@@ -163,7 +171,7 @@ fn run_scan(a: &ScanArgs) -> Outcome<()> {
     let columns = parse_columns(&a.table.column)?;
     let mut conditions = Vec::new();
     for text in &a.conditions {
-        conditions.push(filter::parse_condition(text, &columns).map_err(Failure::Usage)?);
+        conditions.extend(filter::parse_condition(text, &columns).map_err(Failure::Usage)?);
     }
     if a.limit.is_some_and(|l| l < 0) {
         return usage("--limit must not be negative");
@@ -185,21 +193,20 @@ fn scan_inner(
     conditions: Vec<filter::Condition>,
 ) -> Outcome<()> {
     let t = Instant::now();
-    let component = s.engine.load_package(&s.spec)?;
+    let (component, source) = compile_cache::load(&s.engine, &s.spec)?;
     let compile = t.elapsed();
 
     let mut inst = FdwInstance::instantiate(&s.engine, &component, s.server_options.clone(), s.config.clone())?;
-    inst.record_compile(CompileSource::Compiled, compile);
+    inst.record_compile(source, compile);
     inst.check_version()?;
     inst.init()?;
 
-    for c in conditions.iter().filter(|c| !c.pushed) {
-        eprintln!(
-            "WARNING: --where \"{}\" is not pushed down (Supabase pushes no IN/NOT IN arrays of {}); it is only re-checked locally",
-            c.text, columns[c.column].pg_type
-        );
+    for c in &conditions {
+        if let Err(why) = &c.qual {
+            eprintln!("WARNING: --where \"{}\" is not pushed down ({why}); it is only re-checked locally", c.text);
+        }
     }
-    let quals = conditions.iter().filter(|c| c.pushed).map(|c| c.qual.clone()).collect();
+    let quals = filter::guest_quals(&conditions);
     let limit_hint = a.limit.map(|count| Limit { count, offset: a.offset.unwrap_or(0) });
     let spec = ScanSpec { table_options, columns: columns.clone(), quals, sorts: Vec::new(), limit: limit_hint };
 
@@ -250,9 +257,12 @@ fn pull(a: &ScanArgs, inst: &mut FdwInstance, conditions: &[filter::Condition]) 
         let Some(row) = inst.iter_scan()? else { break };
         let mut keep = true;
         for c in conditions {
-            let ok = host::eval::qual_matches(&c.qual, row[c.column].as_ref())
+            let ok = c
+                .check
+                .eval(row[c.column].as_ref(), c.ty)
                 .map_err(|e| Failure::Other(format!("re-checking --where \"{}\": {e}", c.text)))?;
-            if !ok {
+            // a condition that is NULL drops the row, as in SQL
+            if ok != Some(true) {
                 keep = false;
                 break;
             }
@@ -344,7 +354,7 @@ fn run_insert(a: &InsertArgs) -> Outcome<()> {
     }
     let s = setup(&a.host)?;
     let res = (|| {
-        let component = s.engine.load_package(&s.spec)?;
+        let (component, _) = compile_cache::load(&s.engine, &s.spec)?;
         let mut inst = new_instance(&s, &component)?;
         inst.begin_modify(table_options)?;
         for r in &rows {
@@ -364,7 +374,7 @@ fn run_update(a: &UpdateArgs) -> Outcome<()> {
     let rowid = parse_rowid(&a.rowid, &rowid_col)?;
     let s = setup(&a.host)?;
     let res = (|| {
-        let component = s.engine.load_package(&s.spec)?;
+        let (component, _) = compile_cache::load(&s.engine, &s.spec)?;
         let mut inst = new_instance(&s, &component)?;
         inst.begin_modify(table_options)?;
         let n = match &rowid {
@@ -387,7 +397,7 @@ fn run_delete(a: &DeleteArgs) -> Outcome<()> {
     let rowid = parse_rowid(&a.rowid, &rowid_col)?;
     let s = setup(&a.host)?;
     let res = (|| {
-        let component = s.engine.load_package(&s.spec)?;
+        let (component, _) = compile_cache::load(&s.engine, &s.spec)?;
         let mut inst = new_instance(&s, &component)?;
         inst.begin_modify(table_options)?;
         let n = match &rowid {
@@ -423,7 +433,7 @@ fn run_import(a: &ImportArgs) -> Outcome<()> {
     };
     let s = setup(&a.host)?;
     let res = (|| {
-        let component = s.engine.load_package(&s.spec)?;
+        let (component, _) = compile_cache::load(&s.engine, &s.spec)?;
         let mut inst = new_instance(&s, &component)?;
         let stmts = inst.import_foreign_schema(&stmt, import_options)?;
         let mut out = String::new();
