@@ -67,9 +67,12 @@ describe("tsfdw build --engine micro", () => {
     assert.ok(res.verification.ok, res.verification.errors.join("; "));
     assert.deepEqual(res.verification.exports, ["supabase:wrappers/routines@0.2.0"]);
     assert.ok(res.verification.imports.every((i) => /^supabase:wrappers\/(http|jwt|stats|time|types|utils)@0\.2\.0$/.test(i)), res.verification.imports.join(", "));
-    assert.match(res.report, /engine\s+micro \(MicroQuickJS; \d+ bytes of code, \d+ bytes of bytecode\)/);
+    assert.match(res.report, /engine\s+micro \(MicroQuickJS; \d+ bytes of bytecode\)/);
+    assert.match(res.report, new RegExp(`code\\s+${res.output.codeBytes} bytes`));
     assert.match(res.report, /loads on\s+Supabase Wrappers >= 0\.5\.0/);
-    assert.ok(res.output.bytes < 400_000, `component is ${res.output.bytes} bytes`);
+    // What the host compiles per query: the engine's code (measured 118–124 kB; the Rust reference
+    // guest has 74,780 B, and issue 9's goal is compile ≤ 3× Rust). The bytecode is data.
+    assert.ok(res.output.codeBytes > 50_000 && res.output.codeBytes <= 150_000, `${res.output.codeBytes} bytes of code`);
   });
 
   test("late utils functions pick the variant that imports them, and the report's minimum Wrappers follows", async () => {

@@ -212,7 +212,7 @@ async function buildWithMicro(args: BuildArgs, project: FdwProject, started: num
     bundleMs: bundle.ms + lowerMs,
     componentizeMs: micro.ms,
     totalMs: Date.now() - started,
-    engine: `micro (MicroQuickJS; ${micro.codeBytes} bytes of code, ${micro.bytecodeBytes} bytes of bytecode)`,
+    engine: `micro (MicroQuickJS; ${micro.bytecodeBytes} bytes of bytecode)`,
   });
   return { project, output, verification, jsBytes: Buffer.byteLength(script), report };
 }
