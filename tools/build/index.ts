@@ -201,7 +201,7 @@ async function buildWithMicro(args: BuildArgs, project: FdwProject, started: num
   const lowerMs = Date.now() - loweredStart;
   const locate = lowered.map !== undefined && bundle.mapBase !== undefined ? sourceLocator(lowered.map, bundle.mapBase) : undefined;
   const micro = buildMicro(project, script, log, locate);
-  log(`micro engine: variant ${micro.variant.key}, ${micro.bytecodeBytes} bytes of bytecode, ${micro.codeBytes} bytes of engine code, ${micro.memoryMiB} MiB JS heap`);
+  log(`micro engine: variant ${micro.variant.key}, ${micro.bytecodeBytes} bytes of bytecode, ${micro.memoryMiB} MiB JS heap`);
   const verification = verifyComponent(micro.wasm);
   if (!verification.ok) throw new VerificationError(verification);
   const repository = args.repository ?? process.env["GITHUB_REPOSITORY"] ?? project.repository;
