@@ -98,6 +98,12 @@ describe("tsfdw build", () => {
   });
 });
 
+describe("--no-borrow-fix with --engine micro", () => {
+  test("is a usage error: micro has no borrow fix to skip", async () => {
+    await assert.rejects(build(parseBuildArgs([FDW_DIR, "--engine", "micro", "--no-borrow-fix", "--no-typecheck", "--out", join(tmp, "nbf")])), (e: unknown) => e instanceof UsageError && /applies to --engine quickjs only/.test(e.message));
+  });
+});
+
 describe("arguments, project file and SQL", () => {
   test("parseBuildArgs", () => {
     const d = parseBuildArgs([]);

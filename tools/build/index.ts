@@ -135,7 +135,11 @@ export async function build(args: BuildArgs, log: (msg: string) => void = () => 
   // What traps in the guest (Date.now(), new Date(), console, timers) or what the engine lacks
   // fails the build with file:line:column and the alternative.
   compatStage([project.entry], engine);
-  if (engine === "micro") return buildWithMicro(args, project, started, typecheckMs, log);
+  if (engine === "micro") {
+    // micro's glue drops borrowed handles before each export returns: there is no fix to skip.
+    if (args.borrowFix === false) throw new UsageError("--no-borrow-fix applies to --engine quickjs only (micro components drop borrowed handles before returning)");
+    return buildWithMicro(args, project, started, typecheckMs, log);
+  }
   const bundle = await bundleGuest(project.entry, project);
   const wit = narrowWit(project.witDir, bundle.js);
   if (wit.dropped.length > 0) log(`imports narrowed to what the guest uses (dropped ${wit.dropped.join(", ")})`);
