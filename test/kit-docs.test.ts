@@ -45,7 +45,8 @@ for (const file of ["README.md", "sdk/README.md"]) {
           writeFileSync(join(dir, "fdw.json"), JSON.stringify({ name: `docs:example-n${i}`, version: "0.0.1" }));
           writeFileSync(join(dir, "src", "index.ts"), block.code);
           const r = await build(parseBuildArgs([dir]));
-          assert.deepEqual(r.verification.exports, ["init", "supabase:wrappers/routines@0.2.0"]);
+          // quickjs builds also export componentize-qjs' snapshot hook `init`; micro builds do not.
+          assert.deepEqual(r.verification.exports.filter((e) => e !== "init"), ["supabase:wrappers/routines@0.2.0"]);
         });
       } else {
         test(`the Node code at line ${block.line} type-checks`, () => {
