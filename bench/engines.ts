@@ -8,7 +8,7 @@
 // first), which is what Supabase pays on every query. Measures; asserts nothing.
 import { mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { splitSections } from "../tools/component/binary.js";
+import { codeBytes } from "../tools/build/code-size.js";
 import { build, parseBuildArgs } from "../tools/build/index.js";
 import { startMockGitHub } from "../mock/github/server.js";
 import { runnerOutput } from "../tools/runner.js";
@@ -54,15 +54,6 @@ const median = (xs: readonly number[]): number => {
 };
 const round = (x: number, d = 1): number => Math.round(x * 10 ** d) / 10 ** d;
 
-/** Code bytes of every core module in a component (nested components included). */
-export function codeBytes(bytes: Uint8Array, start = 0, end = bytes.length): number {
-  let n = 0;
-  for (const s of splitSections(bytes, start, end)) {
-    if (s.id === 10 && bytes[start + 4] === 1 && bytes[start + 6] === 0) n += s.end - s.start; // core module code section
-    else if ((s.id === 1 || s.id === 4) && bytes[start + 6] === 1) n += codeBytes(bytes, s.start, s.end); // nested module/component
-  }
-  return n;
-}
 
 export async function buildGuests(outDir: string, log: (m: string) => void): Promise<{ guests: Guest[]; notes: string[] }> {
   const notes: string[] = [];

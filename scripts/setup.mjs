@@ -109,7 +109,8 @@ switch (job) {
   case "build":
     ensureNodeModules();
     compileTypeScript();
-    if (args.includes("micro") || process.env.TSFDW_BUILD_ENGINE === "micro") ensureMicroEngine();
+    // micro is the default engine; only an explicit quickjs build does without it.
+    if (!(args.includes("quickjs") || process.env.TSFDW_BUILD_ENGINE === "quickjs")) ensureMicroEngine();
     process.exit(run(process.execPath, [join(root, "bin", "tsfdw.mjs"), "build", ...args]));
   case "start":
     ensureNodeModules();

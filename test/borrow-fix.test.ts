@@ -338,13 +338,13 @@ describe("the build stage", () => {
   test("tsfdw build fixes the component and says so; --no-borrow-fix gives the raw component", async () => {
     const logs: string[] = [];
     const dir = (n: string): string => join(tmp, n);
-    const on = await build(parseBuildArgs([join(repoRoot, "fdw", "github-events"), "--out", dir("on"), "--no-typecheck"]), (m) => logs.push(m));
+    const on = await build(parseBuildArgs([join(repoRoot, "fdw", "github-events"), "--out", dir("on"), "--no-typecheck", "--engine", "quickjs"]), (m) => logs.push(m));
     assert.ok(logs.some((l) => /^borrow-fix: \d+ exports now drop their borrowed handles before returning \(\+\d+ bytes\)$/.test(l)), logs.join("\n"));
     const onBytes = readFileSync(on.output.wasmPath);
     assert.equal(describeGlue(onBytes).fixed, true);
     assert.equal(on.verification.ok, true);
     logs.length = 0;
-    const off = await build(parseBuildArgs([join(repoRoot, "fdw", "github-events"), "--out", dir("off"), "--no-typecheck", "--no-borrow-fix"]), (m) => logs.push(m));
+    const off = await build(parseBuildArgs([join(repoRoot, "fdw", "github-events"), "--out", dir("off"), "--no-typecheck", "--no-borrow-fix", "--engine", "quickjs"]), (m) => logs.push(m));
     assert.ok(logs.some((l) => l.startsWith("borrow-fix skipped (--no-borrow-fix)")), logs.join("\n"));
     const offBytes = readFileSync(off.output.wasmPath);
     assert.equal(describeGlue(offBytes).fixed, false);

@@ -12,7 +12,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { eventsGuestProject } from "../bench/guests.js";
+import { bundleGuest } from "../tools/build/bundle.js";
 import { build, parseBuildArgs } from "../tools/build/index.js";
+import { LowerError, lowerForMicro } from "../tools/build/lower.js";
 import { ensureMicroEngine } from "../tools/build/micro/engine.js";
 import { compileBytecode, preludeSource } from "../tools/build/micro/stage.js";
 import { repoRoot } from "../tools/paths.js";
@@ -65,9 +67,12 @@ describe("tsfdw build --engine micro", () => {
     assert.ok(res.verification.ok, res.verification.errors.join("; "));
     assert.deepEqual(res.verification.exports, ["supabase:wrappers/routines@0.2.0"]);
     assert.ok(res.verification.imports.every((i) => /^supabase:wrappers\/(http|jwt|stats|time|types|utils)@0\.2\.0$/.test(i)), res.verification.imports.join(", "));
-    assert.match(res.report, /engine\s+micro \(MicroQuickJS; \d+ bytes of code, \d+ bytes of bytecode\)/);
+    assert.match(res.report, /engine\s+micro \(MicroQuickJS; \d+ bytes of bytecode\)/);
+    assert.match(res.report, new RegExp(`code\\s+${res.output.codeBytes} bytes`));
     assert.match(res.report, /loads on\s+Supabase Wrappers >= 0\.5\.0/);
-    assert.ok(res.output.bytes < 400_000, `component is ${res.output.bytes} bytes`);
+    // What the host compiles per query: the engine's code (measured 118–124 kB; the Rust reference
+    // guest has 74,780 B, and issue 9's goal is compile ≤ 3× Rust). The bytecode is data.
+    assert.ok(res.output.codeBytes > 50_000 && res.output.codeBytes <= 150_000, `${res.output.codeBytes} bytes of code`);
   });
 
   test("late utils functions pick the variant that imports them, and the report's minimum Wrappers follows", async () => {
@@ -102,9 +107,35 @@ describe("tsfdw build --engine micro", () => {
     await assert.rejects(build(parseBuildArgs([bad, "--engine", "micro", "--out", join(bad, "dist"), "--no-typecheck"])), /"micro.memoryMiB" must be an integer from 1 to 1024/);
   });
 
-  test("a syntax error in the script names the script's line, not the prelude's", () => {
+  test("a syntax error in a script without a source map names the script's line, not the prelude's", () => {
     const engine = ensureMicroEngine();
     assert.throws(() => compileBytecode(engine, preludeSource("0.2.0"), "var a = 1;\nvar b = 2;\nvar c = ;\n"), /cannot compile the guest script: .*guest\.js:3:/s);
+  });
+
+  test("the bytecode compiler's errors name the TypeScript file, line and column (esbuild + SWC source maps)", async () => {
+    // TypeScript and esbuild let an empty class range through; MicroQuickJS' regexp compiler (at
+    // build time) rejects it. In an imported module, after a line with non-ASCII text.
+    const dir = project("mapped", `import { check } from "./util.js";\n${ROUTINES}\nexport const used = check("x");\n`);
+    writeFileSync(join(dir, "src", "util.ts"), 'const label = "é😀 ünïcödé";\n\nexport function check(s: string): boolean {\n  return label.length > 0 && /[z-a]/.test(s);\n}\n');
+    await assert.rejects(build(parseBuildArgs([dir, "--engine", "micro", "--out", join(dir, "dist"), "--no-typecheck"])), (e: Error) => {
+      assert.match(e.message, /invalid class range/);
+      assert.match(e.message, /src\/util\.ts:4:30 \(guest\.js:\d+:\d+\)/, e.message);
+      return true;
+    });
+  });
+
+  test("the lowering's errors name the TypeScript position when given the source map", async () => {
+    const dir = project("lowermap", "");
+    const file = join(dir, "src", "index.ts");
+    writeFileSync(file, 'export const x = 1;\n\nexport class Oops extends Error {\n  constructor() { super("o"); }\n}\n');
+    const b = await bundleGuest(file, { name: "t", version: "1" }, { sourcemap: true });
+    assert.throws(() => lowerForMicro(b.js, { sourcemap: true, inputSourceMap: b.map as string, sourceBase: b.mapBase as string }), (e: Error) => {
+      assert.ok(e instanceof LowerError);
+      assert.match(e.message, /- \S*index\.ts:3:\d+: a class that extends a built-in .*\(no MicroQuickJS version of _wrap_native_super\)/, e.message);
+      return true;
+    });
+    // Without a map: the lowered script's position.
+    assert.throws(() => lowerForMicro(b.js), /of the lowered script/);
   });
 
   describe("a 350 KB page of 100 events", () => {

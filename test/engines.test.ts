@@ -31,7 +31,7 @@ const WASMTIME_36 = /^wasmtime-36\.\d+\.\d+$/;
 const BORROW_ERROR = /^wasmtime error: borrow handles still remain at the end of the call$/m;
 
 const tmp = mkdtempSync(join(tmpdir(), "tsfdw-engines-"));
-/** componentize-qjs output as is (`--no-borrow-fix`) and as `tsfdw build` makes it. */
+/** componentize-qjs output as is (`--no-borrow-fix`) and as `tsfdw build --engine quickjs` makes it (micro has no borrow fix to skip). */
 let unfixed = "";
 let fixed = "";
 let mock: MockGitHub;
@@ -66,8 +66,8 @@ function majorOf(engine: unknown): number {
 
 before(async () => {
   const fdw = join(repoRoot, "fdw", "github-events");
-  unfixed = (await build(parseBuildArgs([fdw, "--out", join(tmp, "unfixed"), "--no-typecheck", "--no-borrow-fix"]))).output.wasmPath;
-  fixed = (await build(parseBuildArgs([fdw, "--out", join(tmp, "fixed"), "--no-typecheck"]))).output.wasmPath;
+  unfixed = (await build(parseBuildArgs([fdw, "--out", join(tmp, "unfixed"), "--no-typecheck", "--no-borrow-fix", "--engine", "quickjs"]))).output.wasmPath;
+  fixed = (await build(parseBuildArgs([fdw, "--out", join(tmp, "fixed"), "--no-typecheck", "--engine", "quickjs"]))).output.wasmPath;
   mock = await startMockGitHub({ rateLimit: 100_000 });
 });
 

@@ -1,16 +1,26 @@
 // Stage 3 — bundle the guest into one small ES module with esbuild. Host modules
 // (supabase:wrappers/*) stay imports: componentize-qjs binds them to the component's imports.
 // The package name/version from fdw.json are injected as constants.
+import { dirname, join } from "node:path";
 import { build } from "esbuild";
 
 export interface BundleResult {
   js: string;
   bytes: number;
   ms: number;
+  /** With `sourcemap`: esbuild's source map (JSON), its sources relative to `mapBase`. */
+  map?: string;
+  mapBase?: string;
 }
 
-export async function bundleGuest(entry: string, pkg: { name: string; version: string }): Promise<BundleResult> {
+/**
+ * `sourcemap`: also return the source map (the micro engine maps its build errors back to the
+ * TypeScript with it); the JS is the same bytes either way (an external map, no comment).
+ */
+export async function bundleGuest(entry: string, pkg: { name: string; version: string }, opts: { sourcemap?: boolean } = {}): Promise<BundleResult> {
   const started = Date.now();
+  // esbuild needs an output path for a map; nothing is written (write: false).
+  const outfile = join(dirname(entry), "guest.js");
   const result = await build({
     entryPoints: [entry],
     bundle: true,
@@ -31,8 +41,15 @@ export async function bundleGuest(entry: string, pkg: { name: string; version: s
     },
     write: false,
     logLevel: "silent",
+    ...(opts.sourcemap === true ? { sourcemap: "external" as const, outfile } : {}),
   });
-  const file = result.outputFiles[0];
+  const file = result.outputFiles.find((f) => !f.path.endsWith(".map"));
   if (file === undefined) throw new Error("esbuild produced no output");
-  return { js: file.text, bytes: file.contents.byteLength, ms: Date.now() - started };
+  const out: BundleResult = { js: file.text, bytes: file.contents.byteLength, ms: Date.now() - started };
+  const map = result.outputFiles.find((f) => f.path.endsWith(".map"));
+  if (map !== undefined) {
+    out.map = map.text;
+    out.mapBase = dirname(outfile);
+  }
+  return out;
 }

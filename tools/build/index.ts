@@ -14,6 +14,7 @@ import { type FdwProject, resolveProject } from "./resolve.js";
 import { releaseUrl } from "./sql.js";
 import { typecheckGuest } from "./typecheck.js";
 import { lowerForMicro } from "./lower.js";
+import { sourceLocator } from "./sourcemap.js";
 import { buildMicro } from "./micro/stage.js";
 import { type Verification, describeFailure, verifyComponent } from "./verify.js";
 
@@ -27,17 +28,21 @@ export interface BuildArgs {
   typecheck: boolean;
   /** Run the borrow-fix stage (default true; false gives the raw componentize-qjs output, for tests). */
   borrowFix?: boolean;
-  /** `quickjs` (componentize-qjs, the default) or `micro` (MicroQuickJS, engines/micro). */
+  /** `micro` (MicroQuickJS, engines/micro; the default) or `quickjs` (componentize-qjs). */
   engine?: Engine;
 }
 
 export type Engine = "quickjs" | "micro";
 export const ENGINES: readonly Engine[] = ["quickjs", "micro"];
 
-/** The default engine: $TSFDW_BUILD_ENGINE (so whole test suites can build with micro), else quickjs. */
+/**
+ * The default engine: $TSFDW_BUILD_ENGINE (so whole test suites can build with either), else micro:
+ * a sixth of quickjs' code, so a sixth of the compile time the Supabase host pays on every query,
+ * with the same rows (test/engine-parity.test.ts).
+ */
 export function defaultEngine(): Engine {
   const e = process.env["TSFDW_BUILD_ENGINE"];
-  if (e === undefined || e === "") return "quickjs";
+  if (e === undefined || e === "") return "micro";
   if (!(ENGINES as readonly string[]).includes(e)) throw new UsageError(`TSFDW_BUILD_ENGINE must be one of ${ENGINES.join(", ")}, got ${e}`);
   return e as Engine;
 }
@@ -59,9 +64,9 @@ options:
   --no-typecheck     skip the guest type-check (faster edit loops)
   --no-borrow-fix    skip the borrow fix (raw componentize-qjs output: borrowed handles are dropped
                      in post-return, which wasmtime >= 38 rejects; for tests)
-  --engine E         quickjs (componentize-qjs, QuickJS-ng; the default, or $TSFDW_BUILD_ENGINE) or
-                     micro (MicroQuickJS: about a sixth of the code to compile per query; ES5 guest
-                     code after lowering, see engines/micro/README.md)
+  --engine E         micro (MicroQuickJS: about a sixth of the code to compile per query; ES5 guest
+                     code after lowering, see engines/micro/README.md; the default, or
+                     $TSFDW_BUILD_ENGINE) or quickjs (componentize-qjs, QuickJS-ng, ES2023)
 `;
 
 
@@ -134,7 +139,11 @@ export async function build(args: BuildArgs, log: (msg: string) => void = () => 
   // What traps in the guest (Date.now(), new Date(), console, timers) or what the engine lacks
   // fails the build with file:line:column and the alternative.
   compatStage([project.entry], engine);
-  if (engine === "micro") return buildWithMicro(args, project, started, typecheckMs, log);
+  if (engine === "micro") {
+    // micro's glue drops borrowed handles before each export returns: there is no fix to skip.
+    if (args.borrowFix === false) throw new UsageError("--no-borrow-fix applies to --engine quickjs only (micro components drop borrowed handles before returning)");
+    return buildWithMicro(args, project, started, typecheckMs, log);
+  }
   const bundle = await bundleGuest(project.entry, project);
   const wit = narrowWit(project.witDir, bundle.js);
   if (wit.dropped.length > 0) log(`imports narrowed to what the guest uses (dropped ${wit.dropped.join(", ")})`);
@@ -191,12 +200,16 @@ export async function runBuild(argv: readonly string[]): Promise<number> {
 
 /** `--engine micro`: bundle → ES5 script → bytecode → the cached engine component. */
 async function buildWithMicro(args: BuildArgs, project: FdwProject, started: number, typecheckMs: number, log: (msg: string) => void): Promise<BuildResult> {
-  const bundle = await bundleGuest(project.entry, project);
+  // Source maps (esbuild's, composed by SWC) so that the lowering's and the bytecode compiler's
+  // errors name the TypeScript file:line:column.
+  const bundle = await bundleGuest(project.entry, project, { sourcemap: true });
   const loweredStart = Date.now();
-  const script = lowerForMicro(bundle.js).js;
+  const lowered = lowerForMicro(bundle.js, { sourcemap: true, ...(bundle.map !== undefined ? { inputSourceMap: bundle.map } : {}), ...(bundle.mapBase !== undefined ? { sourceBase: bundle.mapBase } : {}) });
+  const script = lowered.js;
   const lowerMs = Date.now() - loweredStart;
-  const micro = buildMicro(project, script, log);
-  log(`micro engine: variant ${micro.variant.key}, ${micro.bytecodeBytes} bytes of bytecode, ${micro.codeBytes} bytes of engine code, ${micro.memoryMiB} MiB JS heap`);
+  const locate = lowered.map !== undefined && bundle.mapBase !== undefined ? sourceLocator(lowered.map, bundle.mapBase) : undefined;
+  const micro = buildMicro(project, script, log, locate);
+  log(`micro engine: variant ${micro.variant.key}, ${micro.bytecodeBytes} bytes of bytecode, ${micro.memoryMiB} MiB JS heap`);
   const verification = verifyComponent(micro.wasm);
   if (!verification.ok) throw new VerificationError(verification);
   const repository = args.repository ?? process.env["GITHUB_REPOSITORY"] ?? project.repository;
@@ -207,7 +220,7 @@ async function buildWithMicro(args: BuildArgs, project: FdwProject, started: num
     bundleMs: bundle.ms + lowerMs,
     componentizeMs: micro.ms,
     totalMs: Date.now() - started,
-    engine: `micro (MicroQuickJS; ${micro.codeBytes} bytes of code, ${micro.bytecodeBytes} bytes of bytecode)`,
+    engine: `micro (MicroQuickJS; ${micro.bytecodeBytes} bytes of bytecode)`,
   });
   return { project, output, verification, jsBytes: Buffer.byteLength(script), report };
 }

@@ -126,12 +126,10 @@ export function regexProblems(pattern: string, flags: string): { message: string
   }
   let inClass = false;
   let nonAsciiCased = false;
-  let surrogate = false;
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i] as string;
     if (c === "\\") {
       const n = pattern[i + 1];
-      if (n === "u" && /^[dD][89abAB]/.test(pattern.slice(i + 2, i + 4)) && !/^\{/.test(pattern.slice(i + 2))) surrogate = true;
       if (n === "k" && pattern[i + 2] === "<") out.push({ message: "a named backreference (\\k<name>) is not supported on MicroQuickJS", alternative: "use a numbered backreference (\\1)" });
       if ((n === "p" || n === "P") && pattern[i + 2] === "{") out.push({ message: "Unicode property escapes (\\p{…}) are not supported on MicroQuickJS", alternative: "list the characters or ranges in a class" });
       i++;
@@ -148,19 +146,6 @@ export function regexProblems(pattern: string, flags: string): { message: string
       else if (a !== ":" && a !== "=" && a !== "!") out.push({ message: "inline modifiers ((?i:…)) are not supported on MicroQuickJS", alternative: "use flags on the whole regular expression" });
     }
     if (c.charCodeAt(0) > 0x7f && c.toLowerCase() !== c.toUpperCase()) nonAsciiCased = true;
-    // A literal pair is one character on every engine; a lone surrogate is not.
-    const u = c.charCodeAt(0);
-    if (u >= 0xd800 && u <= 0xdbff) {
-      const next = pattern.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) i++;
-      else surrogate = true;
-    } else if (u >= 0xdc00 && u <= 0xdfff) surrogate = true;
-  }
-  if (surrogate) {
-    out.push({
-      message: "a surrogate (\\uD800-\\uDFFF) in a pattern: MicroQuickJS matches a character outside the BMP as one unit, so it never matches half of one",
-      alternative: "compare charCodeAt values in a loop (a pair is two units on every engine), or match whole characters with the u flag and \\u{…}",
-    });
   }
   if (flags.includes("i") && nonAsciiCased) {
     out.push({ message: "case-insensitive matching of non-ASCII letters: MicroQuickJS folds ASCII letters only", alternative: "list both cases explicitly ([éÉ])" });

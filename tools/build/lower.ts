@@ -18,6 +18,9 @@
 // Output is deterministic: the same bundle gives byte-identical output.
 import { parseSync, transformSync, type Options } from "@swc/core";
 import { type Unit, pickHelpers, pickPolyfills, regexProblems, units } from "./lower-units.js";
+import { type OriginalPosition, formatPosition, sourceLocator } from "./sourcemap.js";
+
+type Locate = (line: number, column: number) => OriginalPosition | undefined;
 
 export { POLYFILL_DIR, polyfilledNames, polyfillSource, regexProblems } from "./lower-units.js";
 
@@ -33,6 +36,8 @@ export interface LowerOptions {
   sourcemap?: boolean;
   /** Strip whitespace (default true; no renaming, no compression). */
   minify?: boolean;
+  /** The directory the input map's sources are relative to: with it, LowerError names TypeScript positions. */
+  sourceBase?: string;
 }
 
 export interface LowerResult {
@@ -203,10 +208,10 @@ function applyEdits(bytes: Buffer, edits: Edit[]): string {
   return Buffer.concat(parts).toString("utf8");
 }
 
-function lineCol(bytes: Buffer, offset: number): string {
+/** 1-based line and column (UTF-16 units) of a byte offset. */
+function lineCol(bytes: Buffer, offset: number): [number, number] {
   const before = bytes.subarray(0, offset).toString("utf8");
-  const line = before.split("\n").length;
-  return `${line}:${before.length - before.lastIndexOf("\n")}`;
+  return [before.split("\n").length, before.length - before.lastIndexOf("\n")];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -327,9 +332,15 @@ function renameCatchParams(ast: AstNode, used: Set<string>, offset: (pos: number
 }
 
 /** Syntax MicroQuickJS does not parse, should any survive the lowering (the compat check runs first). */
-function leftovers(ast: AstNode, bytes: Buffer, offset: (pos: number) => number): string[] {
+function leftovers(ast: AstNode, bytes: Buffer, offset: (pos: number) => number, locate: Locate | undefined): string[] {
   const problems: string[] = [];
-  const at = (n: AstNode): string => (n.span ? lineCol(bytes, offset(n.span.start)) : "?");
+  // The original TypeScript position when a source map says, else the lowered script's.
+  const at = (n: AstNode): string => {
+    if (n.span === undefined) return "an unknown position of the lowered script";
+    const [line, col] = lineCol(bytes, offset(n.span.start));
+    const orig = locate?.(line, col);
+    return orig !== undefined ? formatPosition(orig) : `${line}:${col} of the lowered script`;
+  };
   const bad: Record<string, string> = {
     ArrowFunctionExpression: "an arrow function",
     ClassDeclaration: "a class",
@@ -354,24 +365,24 @@ function leftovers(ast: AstNode, bytes: Buffer, offset: (pos: number) => number)
   };
   const walk = (node: AstNode, inBlock: boolean): void => {
     const what = bad[node.type];
-    if (what !== undefined) problems.push(`${what} at ${at(node)} of the lowered script`);
-    if (node.type === "VariableDeclaration" && node["kind"] !== "var") problems.push(`${String(node["kind"])} at ${at(node)} of the lowered script`);
-    if (node.type === "FunctionDeclaration" && inBlock) problems.push(`a function declaration inside a block at ${at(node)} of the lowered script (MicroQuickJS: declare it at function level)`);
+    if (what !== undefined) problems.push(`${what} at ${at(node)}`);
+    if (node.type === "VariableDeclaration" && node["kind"] !== "var") problems.push(`${String(node["kind"])} at ${at(node)}`);
+    if (node.type === "FunctionDeclaration" && inBlock) problems.push(`a function declaration inside a block at ${at(node)} (MicroQuickJS: declare it at function level)`);
     if ((node.type === "BinaryExpression" || node.type === "AssignmentExpression") && ["**", "??", "**=", "||=", "&&=", "??="].includes(String(node["operator"]))) {
-      problems.push(`the operator ${String(node["operator"])} at ${at(node)} of the lowered script`);
+      problems.push(`the operator ${String(node["operator"])} at ${at(node)}`);
     }
     if (node.type === "ArrayExpression" && (node["elements"] as unknown[]).some((e) => e === null || e === undefined)) {
-      problems.push(`an array literal with holes at ${at(node)} of the lowered script`);
+      problems.push(`an array literal with holes at ${at(node)}`);
     }
-    if (node.type === "ExprOrSpread" && node["spread"] !== null && node["spread"] !== undefined) problems.push(`spread at ${at(node["expression"] as AstNode)} of the lowered script`);
-    if (node.type === "KeyValueProperty" && isNode(node["key"]) && node["key"].type === "Computed") problems.push(`a computed key at ${at(node)} of the lowered script`);
+    if (node.type === "ExprOrSpread" && node["spread"] !== null && node["spread"] !== undefined) problems.push(`spread at ${at(node["expression"] as AstNode)}`);
+    if (node.type === "KeyValueProperty" && isNode(node["key"]) && node["key"].type === "Computed") problems.push(`a computed key at ${at(node)}`);
     if (node.type === "RegExpLiteral") {
-      for (const p of regexProblems(String(node["pattern"]), String(node["flags"]))) problems.push(`${p.message} at ${at(node)} of the lowered script: ${p.alternative}`);
+      for (const p of regexProblems(String(node["pattern"]), String(node["flags"]))) problems.push(`${p.message} at ${at(node)}: ${p.alternative}`);
     }
     if (node.type === "ObjectExpression") {
       for (const p of node["properties"] as AstNode[]) {
-        if (p.type === "Identifier") problems.push(`a shorthand property at ${at(p)} of the lowered script`);
-        if (p.type === "SpreadElement") problems.push(`object spread at ${at(p)} of the lowered script`);
+        if (p.type === "Identifier") problems.push(`a shorthand property at ${at(p)}`);
+        if (p.type === "SpreadElement") problems.push(`object spread at ${at(p)}`);
       }
     }
     const isFunction = node.type === "FunctionDeclaration" || node.type === "FunctionExpression";
@@ -444,6 +455,25 @@ export function lowerForMicro(bundleJs: string, opts: LowerOptions = {}): LowerR
     return { ...e, text: text + "\n".repeat(newlines) };
   };
 
+  const locate = sourcemap && lowered.map !== undefined && opts.sourceBase !== undefined ? sourceLocator(lowered.map, opts.sourceBase) : undefined;
+  /** Where the lowered code first calls `name` (a helper), as a TypeScript position when the map says. */
+  const firstCall = (name: string): string => {
+    let found: AstNode | undefined;
+    const walk = (n: AstNode): void => {
+      if (found !== undefined) return;
+      const callee = n["callee"];
+      if (n.type === "CallExpression" && isNode(callee) && callee.type === "Identifier" && callee["value"] === name) found = n;
+      else for (const c of children(n)) walk(c);
+    };
+    walk(ast);
+    // The first argument is usually the user's own code (`extends Error` → _wrap_native_super(Error)).
+    const arg = ((found?.["arguments"] as { expression?: AstNode }[] | undefined)?.[0]?.expression ?? found) as AstNode | undefined;
+    if (arg?.span === undefined) return "";
+    const [line, col] = lineCol(bytes, offset(arg.span.start));
+    const orig = locate?.(line, col);
+    return orig !== undefined ? `${formatPosition(orig)}: ` : `${line}:${col} of the lowered script: `;
+  };
+
   for (const stmt of ast["body"] as AstNode[]) {
     if (stmt.type === "ImportDeclaration") {
       const source = String((stmt["source"] as AstNode)["value"]);
@@ -455,7 +485,7 @@ export function lowerForMicro(bundleJs: string, opts: LowerOptions = {}): LowerR
           helperNames.push(helper);
           if (local !== helper) helperAliases.push(`var ${local} = ${helper};`);
         } else {
-          problems.push(`${UNSUPPORTED_HELPERS[helper] ?? `a construct that needs SWC's ${helper} helper`} (no MicroQuickJS version of ${helper})`);
+          problems.push(`${firstCall(local)}${UNSUPPORTED_HELPERS[helper] ?? `a construct that needs SWC's ${helper} helper`} (no MicroQuickJS version of ${helper})`);
         }
         edits.push(sameLines(stmt, ""));
         continue;
@@ -506,7 +536,7 @@ export function lowerForMicro(bundleJs: string, opts: LowerOptions = {}): LowerR
     }
   }
   renameCatchParams(ast, names, offset, edits);
-  problems.push(...leftovers(ast, bytes, offset));
+  problems.push(...leftovers(ast, bytes, offset, locate));
   if (problems.length > 0) throw new LowerError([...new Set(problems)]);
 
   const exportsLine = `${MICRO_GUEST_VAR} = {${exportPairs.map(([k, v]) => `${JSON.stringify(k)}: ${v}`).join(", ")}};`;

@@ -4,7 +4,10 @@
  * no console/print/performance/gc/load/setTimeout/eval (no host for them), Date.now() and
  * new Function() throw, JSON.parse is tsfdw_json_parse (the upstream one needs setjmp),
  * RegExp(string) throws (no regexp compiler at run time; literals are compiled at build time),
- * plus __tsfdw_call, the one entry point into the host glue.
+ * plus __tsfdw_call, the one entry point into the host glue. Fixed built-ins (builtins.c, see
+ * mquickjs.patches): Object.keys order and enumerable, defineProperty's enumerable,
+ * hasOwnProperty("length"), String/Boolean toString and valueOf, match/replace/exec on UTF-16
+ * units, Unicode toLowerCase/toUpperCase, JSON.stringify leaving functions out.
  *
  * Original header:
  * Micro QuickJS REPL library
@@ -38,13 +41,13 @@
 
 
 static const JSPropDef js_object_proto[] = {
-    JS_CFUNC_DEF("hasOwnProperty", 1, js_object_hasOwnProperty),
+    JS_CFUNC_DEF("hasOwnProperty", 1, tsfdw_object_hasOwnProperty),
     JS_CFUNC_DEF("toString", 0, js_object_toString),
     JS_PROP_END,
 };
 
 static const JSPropDef js_object[] = {
-    JS_CFUNC_DEF("defineProperty", 3, js_object_defineProperty),
+    JS_CFUNC_DEF("defineProperty", 3, tsfdw_object_defineProperty),
     JS_CFUNC_DEF("getPrototypeOf", 1, js_object_getPrototypeOf),
     JS_CFUNC_DEF("setPrototypeOf", 2, js_object_setPrototypeOf),
     JS_CFUNC_DEF("create", 2, js_object_create),
@@ -95,8 +98,14 @@ static const JSPropDef js_number[] = {
 static const JSClassDef js_number_class =
     JS_CLASS_DEF("Number", 1, js_number_constructor, JS_CLASS_NUMBER, js_number, js_number_proto, NULL, NULL);
 
+static const JSPropDef js_boolean_proto[] = {
+    JS_CFUNC_MAGIC_DEF("toString", 0, tsfdw_boolean_toString, 0 ),
+    JS_CFUNC_MAGIC_DEF("valueOf", 0, tsfdw_boolean_toString, 1 ),
+    JS_PROP_END,
+};
+
 static const JSClassDef js_boolean_class =
-    JS_CLASS_DEF("Boolean", 1, js_boolean_constructor, JS_CLASS_BOOLEAN, NULL, NULL, NULL, NULL);
+    JS_CLASS_DEF("Boolean", 1, js_boolean_constructor, JS_CLASS_BOOLEAN, NULL, js_boolean_proto, NULL, NULL);
 
 static const JSPropDef js_string_proto[] = {
     JS_CGETSET_DEF("length", js_string_get_length, js_string_set_length ),
@@ -108,13 +117,15 @@ static const JSPropDef js_string_proto[] = {
     JS_CFUNC_DEF("concat", 1, js_string_concat ),
     JS_CFUNC_MAGIC_DEF("indexOf", 1, js_string_indexOf, 0 ),
     JS_CFUNC_MAGIC_DEF("lastIndexOf", 1, js_string_indexOf, 1 ),
-    JS_CFUNC_DEF("match", 1, js_string_match ),
-    JS_CFUNC_MAGIC_DEF("replace", 2, js_string_replace, 0 ),
-    JS_CFUNC_MAGIC_DEF("replaceAll", 2, js_string_replace, 1 ),
+    JS_CFUNC_DEF("match", 1, tsfdw_string_match ),
+    JS_CFUNC_MAGIC_DEF("replace", 2, tsfdw_string_replace, 0 ),
+    JS_CFUNC_MAGIC_DEF("replaceAll", 2, tsfdw_string_replace, 1 ),
     JS_CFUNC_DEF("search", 1, js_string_search ),
     JS_CFUNC_DEF("split", 2, js_string_split ),
-    JS_CFUNC_MAGIC_DEF("toLowerCase", 0, js_string_toLowerCase, 1 ),
-    JS_CFUNC_MAGIC_DEF("toUpperCase", 0, js_string_toLowerCase, 0 ),
+    JS_CFUNC_MAGIC_DEF("toLowerCase", 0, tsfdw_string_toLowerCase, 1 ),
+    JS_CFUNC_MAGIC_DEF("toUpperCase", 0, tsfdw_string_toLowerCase, 0 ),
+    JS_CFUNC_DEF("toString", 0, tsfdw_string_toString ),
+    JS_CFUNC_DEF("valueOf", 0, tsfdw_string_toString ),
     JS_CFUNC_MAGIC_DEF("trim", 0, js_string_trim, 3 ),
     JS_CFUNC_MAGIC_DEF("trimEnd", 0, js_string_trim, 2 ),
     JS_CFUNC_MAGIC_DEF("trimStart", 0, js_string_trim, 1 ),
@@ -238,7 +249,7 @@ static const JSClassDef js_math_obj =
 
 static const JSPropDef js_json[] = {
     JS_CFUNC_DEF("parse", 2, tsfdw_json_parse ),
-    JS_CFUNC_DEF("stringify", 3, js_json_stringify ),
+    JS_CFUNC_DEF("stringify", 3, tsfdw_json_stringify ),
     JS_PROP_END,
 };
 

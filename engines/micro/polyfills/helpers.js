@@ -54,20 +54,8 @@ function _to_consumable_array(arr) {
 
 //@helper _es_keys
 function _es_keys(o) {
-  // Own keys in ES order (array indices first, ascending): MicroQuickJS' Object.keys keeps
-  // insertion order for them too, so copying in this order gives the new object ES order.
-  var all = Object.keys(o), idx = [], rest = [];
-  for (var i = 0; i < all.length; i++) {
-    var k = all[i], n = +k;
-    if (String(n >>> 0) === k && n !== 4294967295) idx.push(n);
-    else rest.push(k);
-  }
-  if (idx.length === 0) return all;
-  idx.sort(function (a, b) {
-    return a - b;
-  });
-  for (var j = 0; j < idx.length; j++) idx[j] = String(idx[j]);
-  return idx.concat(rest);
+  // Own enumerable keys in ES order (array indices first, ascending): the engine's Object.keys.
+  return Object.keys(o);
 }
 
 //@helper _extends

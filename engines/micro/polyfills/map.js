@@ -1,8 +1,9 @@
 // Map and Set for MicroQuickJS guests (ES5; no Symbol, so no iterators: iterate with forEach).
 // Insertion-ordered. Keys are hashed by type and value in a null-prototype object, so string,
 // number, boolean, null and undefined keys are O(1); object keys are compared by identity in a
-// list of their own (O(number of object keys)): MicroQuickJS has no WeakMap and no hidden
-// (non-enumerable) properties to tag objects with. SameValueZero: NaN is one key, -0 is +0.
+// list of their own (O(number of object keys)): MicroQuickJS has no WeakMap to tag objects with.
+// The internal fields are not enumerable (JSON.stringify(map) is "{}", as in ES). SameValueZero:
+// NaN is one key, -0 is +0.
 // Deleted entries become holes that forEach skips; the arrays are compacted when more than half
 // are holes and no forEach is running, so entries added during forEach are visited, as in ES.
 
@@ -51,15 +52,18 @@
     m._o = o;
     m._d = 0;
   }
+  function field(o, k, v) {
+    Object.defineProperty(o, k, { value: v, writable: true, configurable: true });
+  }
   function Map(entries) {
     if (!(this instanceof Map)) throw new TypeError("Constructor Map requires 'new'");
-    this._k = [];
-    this._v = [];
-    this._h = Object.create(null);
-    this._o = [];
-    this._n = 0;
-    this._d = 0;
-    this._it = 0;
+    field(this, "_k", []);
+    field(this, "_v", []);
+    field(this, "_h", Object.create(null));
+    field(this, "_o", []);
+    field(this, "_n", 0);
+    field(this, "_d", 0);
+    field(this, "_it", 0);
     if (entries === undefined || entries === null) return;
     var self = this;
     if (entries instanceof Map) {
@@ -156,7 +160,7 @@
   var Map = g.Map;
   function Set(values) {
     if (!(this instanceof Set)) throw new TypeError("Constructor Set requires 'new'");
-    this._m = new Map();
+    Object.defineProperty(this, "_m", { value: new Map(), writable: true, configurable: true });
     if (values === undefined || values === null) return;
     var self = this;
     if (values instanceof Set) {

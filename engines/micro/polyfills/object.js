@@ -1,27 +1,13 @@
 // Object statics missing from MicroQuickJS (it has create, keys, defineProperty, getPrototypeOf,
-// setPrototypeOf). MicroQuickJS has no non-enumerable own properties on plain objects, so "own
-// enumerable keys" is Object.keys, put in ES order (MicroQuickJS' Object.keys lists integer keys
-// in insertion order; ES lists them first, ascending). Primitive arguments are converted as ES
-// does (strings give their indices, other primitives nothing); null/undefined throw a TypeError.
+// setPrototypeOf). "Own enumerable keys" is Object.keys, which the engine gives in ES order
+// (array indices first, ascending) without the non-enumerable ones. Primitive arguments are
+// converted as ES does (strings give their indices, other primitives nothing); null/undefined
+// throw a TypeError.
 
 //@unit Object.assign
 (function () {
   if (Object.assign) return;
-  // Own keys in ES order: array indices ascending, then the other keys in insertion order.
-  function keys(o) {
-    var all = Object.keys(o), idx = [], rest = [];
-    for (var i = 0; i < all.length; i++) {
-      var k = all[i], n = +k;
-      if (String(n >>> 0) === k && n !== 4294967295) idx.push(n);
-      else rest.push(k);
-    }
-    if (idx.length === 0) return all;
-    idx.sort(function (a, b) {
-      return a - b;
-    });
-    for (var j = 0; j < idx.length; j++) idx[j] = String(idx[j]);
-    return idx.concat(rest);
-  }
+  var keys = Object.keys;
   Object.assign = function assign(target) {
     if (target === null || target === undefined) throw new TypeError("Cannot convert undefined or null to object");
     var to = Object(target);
@@ -41,21 +27,7 @@
 
 //@unit Object.entries Object.values
 (function () {
-  // As in Object.assign above.
-  function keys(o) {
-    var all = Object.keys(o), idx = [], rest = [];
-    for (var i = 0; i < all.length; i++) {
-      var k = all[i], n = +k;
-      if (String(n >>> 0) === k && n !== 4294967295) idx.push(n);
-      else rest.push(k);
-    }
-    if (idx.length === 0) return all;
-    idx.sort(function (a, b) {
-      return a - b;
-    });
-    for (var j = 0; j < idx.length; j++) idx[j] = String(idx[j]);
-    return idx.concat(rest);
-  }
+  var keys = Object.keys;
   function own(o, what) {
     if (o === null || o === undefined) throw new TypeError("Cannot convert undefined or null to object");
     var out = [], i;

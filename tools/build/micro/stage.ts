@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FdwProject } from "../resolve.js";
+import { type OriginalPosition, formatPosition } from "../sourcemap.js";
 import { withBytecode } from "./assemble.js";
 import { type MicroEngine, type Variant, engineSrcDir, ensureMicroEngine, ensureVariant, variantFor } from "./engine.js";
 import type { Log } from "./toolchain.js";
@@ -46,8 +47,14 @@ export function preludeSource(wrappers: string): string {
   return readFileSync(join(engineSrcDir, "prelude.js"), "utf8").replace("__TSFDW_WRAPPERS_VERSION__", wrappers);
 }
 
-/** Compiles prelude + script to bytecode; a syntax error names the script's own line. */
-export function compileBytecode(engine: MicroEngine, prelude: string, script: string, name = "guest.js"): Uint8Array {
+/** Maps a position of the lowered script (1-based line, UTF-16 column) to the original source. */
+export type ScriptLocator = (line: number, column: number) => OriginalPosition | undefined;
+
+/**
+ * Compiles prelude + script to bytecode. A syntax error names the original TypeScript position
+ * when `locate` (the lowering's source map) knows it, else the script's own line (`guest.js:L:C`).
+ */
+export function compileBytecode(engine: MicroEngine, prelude: string, script: string, name = "guest.js", locate?: ScriptLocator): Uint8Array {
   const dir = mkdtempSync(join(tmpdir(), "tsfdw-micro-"));
   try {
     const src = join(dir, "in.js");
@@ -58,11 +65,17 @@ export function compileBytecode(engine: MicroEngine, prelude: string, script: st
     if (r.error !== undefined) throw new Error(`cannot run the micro bytecode compiler ${engine.compiler}: ${r.error.message}`);
     if (r.status !== 0 || !existsSync(out)) {
       const offset = prelude.split("\n").length;
+      const lines = script.split("\n");
       const text = (r.stderr || r.stdout)
         .trim()
-        .replace(new RegExp(`${name.replace(/[.]/g, "\\.")}:(\\d+):(\\d+)`, "g"), (_, l: string, c: string) =>
-          Number(l) > offset ? `${name}:${Number(l) - offset}:${c}` : `prelude.js:${l}:${c}`,
-        );
+        .replace(new RegExp(`${name.replace(/[.]/g, "\\.")}:(\\d+):(\\d+)`, "g"), (_, l: string, c: string) => {
+          if (Number(l) <= offset) return `prelude.js:${l}:${c}`;
+          const line = Number(l) - offset;
+          // MicroQuickJS counts columns in code points; source maps in UTF-16 units.
+          const before = [...(lines[line - 1] ?? "")].slice(0, Number(c) - 1).join("");
+          const orig = locate?.(line, before.length + 1);
+          return orig !== undefined ? `${formatPosition(orig)} (${name}:${line}:${c})` : `${name}:${line}:${c}`;
+        });
       throw new Error(`the micro engine cannot compile the guest script: ${text}`);
     }
     return new Uint8Array(readFileSync(out));
@@ -71,13 +84,13 @@ export function compileBytecode(engine: MicroEngine, prelude: string, script: st
   }
 }
 
-export function buildMicro(project: FdwProject, script: string, log: Log): MicroBuild {
+export function buildMicro(project: FdwProject, script: string, log: Log, locate?: ScriptLocator): MicroBuild {
   const started = Date.now();
   const engine = ensureMicroEngine(log);
   const wrappers = routinesVersion(project);
   const variant = variantFor(wrappers, script);
   const mib = memoryMiB(project);
-  const bytecode = compileBytecode(engine, preludeSource(wrappers), script);
+  const bytecode = compileBytecode(engine, preludeSource(wrappers), script, "guest.js", locate);
   const built = ensureVariant(engine, variant, log);
   const wasm = withBytecode(new Uint8Array(readFileSync(built.component)), bytecode, { arenaBytes: mib * 1024 * 1024 });
   return { wasm, variant, bytecodeBytes: bytecode.length, codeBytes: built.codeBytes, memoryMiB: mib, ms: Date.now() - started };
