@@ -119,6 +119,8 @@ switch (job) {
     // the Postgres host (which has its own copy of the host core).
     if (args.includes("--runner")) ensureRunner();
     else ensurePostgresHost();
+    // the demo builds the FDW with the default engine (micro) unless quickjs is asked for
+    if (process.env.TSFDW_BUILD_ENGINE !== "quickjs") ensureMicroEngine();
     process.exit(run(process.execPath, [join(root, "bin", "tsfdw.mjs"), "start", ...args]));
   case "test": {
     ensureNodeModules();

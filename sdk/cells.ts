@@ -5,6 +5,7 @@
 
 import { describeValue } from "./errors.js";
 import { type RawNumbers, stringifyJson } from "./json.js";
+import { wellFormed } from "./unicode.js";
 import { parseDateSeconds, parseRfc3339Micros } from "./rfc3339.js";
 
 /** How text becomes a date (seconds at 00:00 UTC) or a timestamp (microseconds); both throw with a reason. */
@@ -76,7 +77,7 @@ function convert(value: unknown, column: ColumnInfo, time: TimeParsers, raw?: Ra
   if (value === undefined || value === null) return null;
   const type = column.type;
   // The common case first, without trimming or parsing anything.
-  if (type === "string" && typeof value === "string") return { tag: type, val: value };
+  if (type === "string" && typeof value === "string") return { tag: type, val: wellFormed(value) };
   const text = typeof value === "string" ? value.trim() : undefined;
   let val: unknown;
   let reason = "expected a number";
@@ -119,6 +120,7 @@ function convert(value: unknown, column: ColumnInfo, time: TimeParsers, raw?: Ra
         // Exact: numbers keep the text the API sent (sdk/json.ts).
         reason = "not serialisable as JSON";
         val = stringifyJson(value, raw);
+        if (typeof val === "string") val = wellFormed(val);
         break;
       case "date":
       case "timestamp":

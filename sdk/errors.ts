@@ -5,6 +5,7 @@
 // server or a value is redacted (sdk/secrets.ts) BEFORE it is cut, and cut to a bounded size.
 
 import { longestSecret, redact } from "./secrets.js";
+import { wellFormed } from "./unicode.js";
 
 /** Longest message a routine error may have (the final guard cuts longer ones). */
 export const MAX_MESSAGE = 2000;
@@ -69,7 +70,8 @@ export function toError(thrown: unknown): Error {
  * registered secret redacted, at most MAX_MESSAGE characters. Also for an FDW author's own throws.
  */
 export function safeError(thrown: unknown): Error {
-  return new Error(truncate(toError(thrown).message, MAX_MESSAGE));
+  // well-formed: a server's lone surrogate, or a cut through a pair, would trap the quickjs glue
+  return new Error(wellFormed(truncate(toError(thrown).message, MAX_MESSAGE)));
 }
 
 /** Prefixes an error's message with context, keeping it an Error. */

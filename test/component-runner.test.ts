@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { build, parseBuildArgs } from "../tools/build/index.js";
 import { repoRoot, runnerBin } from "../tools/paths.js";
-import { type Run, columnArgs, runner } from "./support/runner-harness.js";
+import { type Run, columnArgs, runner } from "../testing/runner.js";
 
 const SEED = ["id:text", "type:text", "actor:jsonb", "repo:jsonb", "payload:jsonb", "public:boolean", "created_at:timestamp"];
 const EVENTS = [

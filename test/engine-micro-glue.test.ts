@@ -7,7 +7,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { ENGINES, cmd, guestScript, microComponent, scan } from "./support/micro-harness.js";
-import { assertGuestError, rows, statsOf } from "./support/runner-harness.js";
+import { assertGuestError, rows, statsOf } from "../testing/runner.js";
 
 const ALL_TYPES = ["b:bool", "s:int2", "i:int4", "l:int8", "r:float4", "d:float8", "n:numeric", "t:text", "dt:date", "ts:timestamp", "tz:timestamptz", "j:jsonb", "u:uuid"];
 const colArgs = (cols: readonly string[]): string[] => cols.flatMap((c) => ["--column", c]);

@@ -3,7 +3,7 @@
 // auth (api_key, Vault) without leaking the token, rate-limit and 404 messages, stats once per scan
 // and IMPORT FOREIGN SCHEMA. The built component runs the same cases against the mock GitHub API
 // in integration-github-feeds.test.ts.
-import "./support/register-wrappers.js";
+import "../testing/register.js";
 import assert from "node:assert/strict";
 import { beforeEach, describe, test } from "node:test";
 import {
@@ -18,7 +18,7 @@ import {
   fakeVault,
   jsonResponse,
   resetFakeHost,
-} from "./support/fake-host.js";
+} from "../testing/fake-host.js";
 import { recorded } from "./support/fake-wrappers/stats.js";
 
 type Routines = SupabaseWrappers.V2.Routines;

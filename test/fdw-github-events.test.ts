@@ -1,14 +1,14 @@
 // The GitHub events FDW source, run unchanged in Node against fake host modules
-// (support/wrappers-hooks.ts maps supabase:wrappers/* to support/fake-wrappers/*): the seed's
+// (testing/hooks.ts maps supabase:wrappers/* to testing/fake-wrappers/*): the seed's
 // behaviour (columns, errors, re-scan, read-only). Feeds, pushdown, paging, auth, rate limits,
 // stats and IMPORT FOREIGN SCHEMA: fdw-github-events-feeds.test.ts.
-import "./support/register-wrappers.js";
+import "../testing/register.js";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeEach, test } from "node:test";
 import { repoRoot } from "../tools/paths.js";
-import { FakeContext, type FakeContextInit, FakeRow, type TypeName, fakeHttp, jsonResponse, resetFakeHost } from "./support/fake-host.js";
+import { FakeContext, type FakeContextInit, FakeRow, type TypeName, fakeHttp, jsonResponse, resetFakeHost } from "../testing/fake-host.js";
 
 type Routines = SupabaseWrappers.V2.Routines;
 type Ctx = SupabaseWrappers.V2.Context;

@@ -17,7 +17,7 @@ import { build, parseBuildArgs } from "../tools/build/index.js";
 import { repoRoot } from "../tools/paths.js";
 import { numberTexts } from "./support/number-texts.js";
 import { serdeJsonNumber } from "./support/serde-json-number.js";
-import { rows, runner } from "./support/runner-harness.js";
+import { rows, runner } from "../testing/runner.js";
 
 const texts = numberTexts(10_000);
 const PER_PAGE = 100;

@@ -13,7 +13,7 @@ import { deepJson, echoAuth, endlessPages, type EchoForm, eventsJson, hugeMessag
 import { type HostileServer, startHostileServer } from "../mock/hostile/server.js";
 import { build, parseBuildArgs } from "../tools/build/index.js";
 import { repoRoot } from "../tools/paths.js";
-import { type Run, assertGuestError, columnArgs, rows, runner } from "./support/runner-harness.js";
+import { type Run, assertGuestError, columnArgs, rows, runner } from "../testing/runner.js";
 
 const TOKEN = "ghp_HostileTestToken0123456789abcdefXYZ";
 const SEED = ["id:text", "type:text", "actor:jsonb", "repo:jsonb", "payload:jsonb", "public:bool", "created_at:timestamp"];

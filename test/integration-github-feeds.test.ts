@@ -12,7 +12,7 @@ import type { GitHubEvent } from "../mock/github/events.js";
 import { startMockGitHub, type MockGitHub } from "../mock/github/server.js";
 import { build, parseBuildArgs } from "../tools/build/index.js";
 import { repoRoot } from "../tools/paths.js";
-import { type Run, assertGuestError, columnArgs, rows, runner, statsOf } from "./support/runner-harness.js";
+import { type Run, assertGuestError, columnArgs, rows, runner, statsOf } from "../testing/runner.js";
 
 const TOKEN = "ghp_integrationSecret0123456789ABCDEFGH";
 const VAULT_ID = "5f0c2e1a-7b3d-4c9e-8a6f-1d2e3f4a5b6c";

@@ -12,7 +12,8 @@ import { startMockGitHub, type MockGitHub } from "../mock/github/server.js";
 import { build, parseBuildArgs } from "../tools/build/index.js";
 import { verifyComponent } from "../tools/build/verify.js";
 import { repoRoot } from "../tools/paths.js";
-import { SEED_COLUMNS, type Run, assertGuestError, columnArgs, expectedRow, rows, runner } from "./support/runner-harness.js";
+import { type Run, assertGuestError, columnArgs, rows, runner } from "../testing/runner.js";
+import { SEED_COLUMNS, expectedRow } from "./support/runner-harness.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "tsfdw-it-"));
 let wasm = "";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { type ColumnInfo, type TypeName, hostTime, pushRow, readColumns, rowPusher, toCell } from "../sdk/cells.js";
-import { FakeContext, FakeRow } from "./support/fake-host.js";
+import { FakeContext, FakeRow } from "../testing/fake-host.js";
 
 const col = (type: TypeName, name = "c"): ColumnInfo => ({ name, type, num: 1 });
 const ALL_TYPES: TypeName[] = ["bool", "i8", "i16", "f32", "i32", "f64", "i64", "numeric", "string", "date", "timestamp", "timestamptz", "json", "uuid"];

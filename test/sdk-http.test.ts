@@ -13,7 +13,7 @@ import {
   statusError,
   statusText,
 } from "../sdk/http.js";
-import { fakeErrorForStatus } from "./support/fake-host.js";
+import { fakeErrorForStatus } from "../testing/fake-host.js";
 
 type Response = SupabaseWrappers.Response;
 type Request = SupabaseWrappers.Request;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { boolOption, enumOption, intOption, optionSet, readOptions, requireOption } from "../sdk/options.js";
-import { FakeContext } from "./support/fake-host.js";
+import { FakeContext } from "../testing/fake-host.js";
 
 test("readOptions reads the right kind and asks the host once per key", () => {
   let calls = 0;

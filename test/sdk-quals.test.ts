@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { Cell } from "../sdk/cells.js";
 import { cellText, qualMatches, readQuals, valueText } from "../sdk/quals.js";
-import { FakeContext, type FakeQualInit } from "./support/fake-host.js";
+import { FakeContext, type FakeQualInit } from "../testing/fake-host.js";
 
 const one = (field: string, cell: Cell, operator = "="): FakeQualInit => ({ field, operator, value: { tag: "cell", val: cell } });
 const list = (field: string, cells: Cell[]): FakeQualInit => ({ field, operator: "=", value: { tag: "array", val: cells }, useOr: true });

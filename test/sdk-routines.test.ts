@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { defineRoutines, defineRoutinesV2 } from "../sdk/routines.js";
 import { toError } from "../sdk/errors.js";
-import { FakeContext, FakeRow } from "./support/fake-host.js";
+import { FakeContext, FakeRow } from "../testing/fake-host.js";
 
 type Ctx = SupabaseWrappers.V1.Context;
 type Row = SupabaseWrappers.V1.Row;

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { withBytecode } from "../../tools/build/micro/assemble.js";
 import { INTERFACES, ensureMicroEngine, ensureVariant, variant } from "../../tools/build/micro/engine.js";
 import { compileBytecode, preludeSource } from "../../tools/build/micro/stage.js";
-import { runner, type Run } from "./runner-harness.js";
+import { runner, type Run } from "../../testing/runner.js";
 
 export const ENGINES = ["supabase", "strict"] as const;
 export type RunnerEngine = (typeof ENGINES)[number];

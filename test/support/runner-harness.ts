@@ -1,8 +1,5 @@
-// The generic runner helpers moved to testing/runner.ts (tsfdw/testing); what is left here is
-// specific to the GitHub events FDW's tests.
+// Runner helpers specific to the GitHub events FDW's tests (the generic ones: testing/runner.ts).
 import type { GitHubEvent } from "../../mock/github/events.js";
-
-export { type Run, assertGuestError, columnArgs, rows, runner, statsOf } from "../../testing/runner.js";
 
 export const SEED_COLUMNS = ["id:text", "type:text", "actor:jsonb", "repo:jsonb", "payload:jsonb", "public:bool", "created_at:timestamp"];
 
