@@ -77,6 +77,13 @@ function cargoTool(name: string, crate: string, ver: string, extra: readonly str
   mustSpawn("cargo", ["install", "--locked", "--root", toolsDir, "--version", ver, ...extra, crate], `cargo install ${crate}`, {
     ...process.env,
     CARGO_TARGET_DIR: join(toolsDir, "target"),
+    // Build-time tools run for milliseconds per FDW build, so an unoptimised build costs nothing
+    // there and halves the first setup (measured on 2 cores: 427 s instead of 981 s for both);
+    // their output is byte-identical (checked: generated C and assembled components).
+    CARGO_PROFILE_RELEASE_OPT_LEVEL: "0",
+    CARGO_PROFILE_RELEASE_LTO: "false",
+    CARGO_PROFILE_RELEASE_CODEGEN_UNITS: "16",
+    CARGO_PROFILE_RELEASE_DEBUG: "0",
   });
   return bin;
 }
