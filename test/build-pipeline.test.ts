@@ -35,8 +35,9 @@ describe("tsfdw build", () => {
     assert.equal(result.output.codeBytes, codeBytes(wasm));
     assert.ok(result.output.codeBytes > 0 && result.output.codeBytes <= CODE_BOUND[engine], `${engine}: ${result.output.codeBytes} bytes of code, bound ${CODE_BOUND[engine]}`);
     assert.match(result.report, new RegExp(`code +${result.output.codeBytes} bytes`));
-    // micro's script is the bundle lowered to ES5 with the polyfills in front: larger.
-    assert.ok(result.jsBytes > 1000 && result.jsBytes < (engine === "micro" ? 50_000 : 26_000), `${engine}: bundle ${result.jsBytes} bytes`);
+    // The bundle is the FDW and the SDK only (JS is data: its size is not bounded for speed); the
+    // upper bound catches a bundle that pulls in a Node package by mistake.
+    assert.ok(result.jsBytes > 1000 && result.jsBytes < 300_000, `${engine}: bundle ${result.jsBytes} bytes`);
     assert.equal(readFileSync(join(out, "checksum.txt"), "utf8"), sha);
     assert.match(sha, /^[0-9a-f]{64}$/);
     const readme = readFileSync(join(out, "README.txt"), "utf8");

@@ -1,4 +1,4 @@
-// The Ledger FDW's built component (engine: $TSFDW_BUILD_ENGINE, quickjs or micro) on the
+// The Ledger FDW's built component (the default engine: micro, or $TSFDW_BUILD_ENGINE) on the
 // wasmtime-36 runner against the Ledger mock on loopback: `id =` / IN pushdown with constants of
 // every integer width as the runner types them (Postgres' rules), an id beyond 2^53, list filters,
 // and INSERT / UPDATE / DELETE by rowid.
@@ -8,10 +8,11 @@ import { after, beforeEach, test } from "node:test";
 import { API_KEY } from "../mock/ledger/api.js";
 import { startMock } from "../mock/ledger/server.js";
 import { buildFdw, componentRunner, fdwProject } from "../testing/index.js";
+import { defaultEngine } from "../tools/build/index.js";
 import { repoRoot } from "../tools/paths.js";
 
 const DIR = join(repoRoot, "fdw", "ledger");
-const MICRO = process.env["TSFDW_BUILD_ENGINE"] === "micro";
+const MICRO = defaultEngine() === "micro";
 const project = fdwProject(DIR);
 const wasm = await buildFdw(DIR);
 const mock = await startMock();

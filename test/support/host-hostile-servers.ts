@@ -146,9 +146,13 @@ export async function startHostile(): Promise<Hostile> {
   return self;
 }
 
-/** Build the fixture guest (test/fixtures/host-hostile-fdw) into `outDir`; returns the .wasm path. */
+/**
+ * Build the fixture guest (test/fixtures/host-hostile-fdw) into `outDir`; returns the .wasm path.
+ * With the quickjs engine: its heap grows the linear memory without bound, which is what the host's
+ * memory limit is about (a micro guest's fixed arena fills first, a clean guest error of its own).
+ */
 export async function buildHostileFixture(outDir: string): Promise<string> {
-  await build(parseBuildArgs([join(repoRoot, "test", "fixtures", "host-hostile-fdw"), "--out", outDir]));
+  await build(parseBuildArgs([join(repoRoot, "test", "fixtures", "host-hostile-fdw"), "--out", outDir, "--engine", "quickjs"]));
   return join(outDir, "host_hostile_fdw.wasm");
 }
 
