@@ -93,6 +93,15 @@ export async function ensureCargoPgrx(opts: { log?: Log } = {}): Promise<void> {
     const t = process.hrtime.bigint();
     log(`cargo install cargo-pgrx ${PGRX_VERSION} into ${pgrxRoot} (several minutes on 2 cores; log: ${logFile})`);
     await mustRun("cargo", ["install", "cargo-pgrx", "--version", PGRX_VERSION, "--locked", "--root", pgrxRoot], {
+      // cargo-pgrx only drives cargo and pg_config; optimising it would cost minutes and save
+      // milliseconds (the extension itself is still built with the release profile)
+      env: {
+        ...process.env,
+        CARGO_PROFILE_RELEASE_OPT_LEVEL: "0",
+        CARGO_PROFILE_RELEASE_LTO: "false",
+        CARGO_PROFILE_RELEASE_CODEGEN_UNITS: "16",
+        CARGO_PROFILE_RELEASE_DEBUG: "0",
+      },
       logFile,
     });
     log(`cargo-pgrx installed in ${(since(t) / 1000).toFixed(0)} s`);
