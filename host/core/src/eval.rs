@@ -23,7 +23,7 @@ fn as_float(c: &Cell) -> Option<f64> {
 }
 
 /// Postgres float ordering: NaN equals NaN and sorts above every other value.
-fn float_cmp(a: f64, b: f64) -> Ordering {
+pub fn float_cmp(a: f64, b: f64) -> Ordering {
     match (a.is_nan(), b.is_nan()) {
         (true, true) => Ordering::Equal,
         (true, false) => Ordering::Greater,

@@ -5,6 +5,7 @@
 //! operator name but not the order). Text compares bytewise (collation "C").
 
 use super::decimal::Dec;
+use super::host::eval::float_cmp;
 use super::host::Cell;
 use super::literal::{cast, from_cell, Datum, Typed};
 use super::sqltype::SqlType;
@@ -129,16 +130,6 @@ pub fn apply(op: &str, l: &Typed, r: &Typed) -> Result<bool, String> {
         "?" => json_exists(&json(l)?, &text(r)?),
         other => return Err(format!("operator {other} is not supported by the local re-check")),
     })
-}
-
-/// Postgres float ordering: NaN equals NaN and sorts above every other value.
-fn float_cmp(a: f64, b: f64) -> Ordering {
-    match (a.is_nan(), b.is_nan()) {
-        (true, true) => Ordering::Equal,
-        (true, false) => Ordering::Greater,
-        (false, true) => Ordering::Less,
-        (false, false) => a.partial_cmp(&b).unwrap_or(Ordering::Equal),
-    }
 }
 
 fn micros(d: &Datum) -> Option<i64> {
