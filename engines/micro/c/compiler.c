@@ -14,22 +14,7 @@ JSValue tsfdw_host_call(JSContext *ctx, JSValue *this_val, int argc, JSValue *ar
 
 #include "tsfdw_stdlib64.h"
 
-static uint8_t *read_all(const char *path, size_t *plen)
-{
-    FILE *f = fopen(path, "rb");
-    uint8_t *buf;
-    long n;
-    if (!f) { perror(path); exit(2); }
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = malloc(n + 1);
-    if (fread(buf, 1, n, f) != (size_t)n) { perror(path); exit(2); }
-    buf[n] = 0;
-    fclose(f);
-    *plen = n;
-    return buf;
-}
+#include "read_all.h"
 
 int main(int argc, char **argv)
 {
